@@ -1,0 +1,145 @@
+/// Reads canonical event files (JSON Lines or CSV, format v1) into an
+/// `EventTable`, checking every record.
+///
+/// A bad record stops the read with an `InputError` naming file, line and
+/// field, or — with `skipInvalid` — is counted in `skipped` and left out.
+/// Consent is honoured here, before anything else sees the event.
+public struct EventReader {
+    public enum Format: String, Sendable, CaseIterable { case jsonl, csv }
+
+    /// How `consent` is honoured.
+    public enum ConsentPolicy: Sendable {
+        /// Drop events with `consent: false`; keep those without the field.
+        case excludeRefused
+        /// Keep only events with `consent: true`.
+        case requireConsent
+    }
+
+    public struct Options: Sendable {
+        public var skipInvalid = false
+        public var maxLineBytes = 1 << 20
+        public var consent = ConsentPolicy.excludeRefused
+        public var format: Format?
+        public init() {}
+    }
+
+    /// What a read did, for the summary line.
+    public struct Summary: Sendable, Equatable {
+        public var records = 0
+        public var kept = 0
+        public var excludedForConsent = 0
+        public var skipped = SkipReport()
+    }
+
+    public var options: Options
+    public var pseudonymizer: Pseudonymizer
+
+    public init(options: Options = Options(), pseudonymizer: Pseudonymizer) {
+        self.options = options
+        self.pseudonymizer = pseudonymizer
+    }
+
+    /// The format named by the file's extension, else sniffed from its first byte.
+    public static func detectFormat(path: String) -> Format {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".csv") { return .csv }
+        if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") || lower.hasSuffix(".json") { return .jsonl }
+        var first: UInt8 = 0
+        try? LineReader(path: path, maxLineBytes: 1 << 16, chunkBytes: 1 << 12).forEachLine { _, line in
+            if case .text(let t) = line, let c = t.first(where: { $0 != 0x20 && $0 != 0x09 }) { first = c; return false }
+            return true
+        }
+        return first == UInt8(ascii: "{") ? .jsonl : .csv
+    }
+
+    /// Reads `path`, appending to `table`.
+    public func read(path: String, into table: inout EventTable) throws -> Summary {
+        var summary = Summary()
+        var pseudonyms: [String: String] = [:]
+        let format = options.format ?? EventReader.detectFormat(path: path)
+        var header: [CanonicalField?]? = nil
+        var headerNames: [String] = []
+        let skip = options.skipInvalid
+
+        func handle(_ error: InputError) throws {
+            if skip { summary.skipped.record(error) } else { throw error }
+        }
+
+        try LineReader(path: path, maxLineBytes: options.maxLineBytes).forEachLine { lineNumber, line in
+            let location = (path, lineNumber)
+            guard case .text(let bytes) = line else {
+                if format == .csv && header == nil {
+                    throw InputError(file: path, line: lineNumber, reason: .lineTooLong, detail: "the header is longer than \(options.maxLineBytes) bytes")
+                }
+                summary.records += 1
+                try handle(InputError(file: path, line: lineNumber, reason: .lineTooLong, detail: "longer than \(options.maxLineBytes) bytes"))
+                return true
+            }
+            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return true }  // blank lines are not records
+            var record = RawEvent()
+            do {
+                switch format {
+                case .jsonl:
+                    summary.records += 1
+                    do {
+                        try JSONLineParser.parse(bytes) { key, value in
+                            if let f = CanonicalField.byName[key] { try record.assign(f, value, csv: false, at: location) }
+                        }
+                    } catch let f as JSONLineParser.Failure {
+                        throw InputError(file: path, line: lineNumber, reason: f.reason, detail: f.detail)
+                    }
+                case .csv:
+                    let cells: [String]
+                    do { cells = try CSVParser.split(bytes) } catch let f as CSVParser.Failure {
+                        if header == nil { throw InputError(file: path, line: lineNumber, reason: .badHeader, detail: f.detail) }
+                        summary.records += 1
+                        throw InputError(file: path, line: lineNumber, reason: f.reason, detail: f.detail)
+                    }
+                    guard let columns = header else {
+                        var names = cells.map { $0.trimmingWhitespace.lowercased() }
+                        if let first = names.first, first.hasPrefix("\u{FEFF}") { names[0] = String(first.dropFirst()) }
+                        headerNames = names
+                        let mapped = names.map { CanonicalField.byName[$0] }
+                        for required in [CanonicalField.visitorId, .timestamp, .event] where !mapped.contains(required) {
+                            throw InputError(file: path, line: lineNumber, field: required.rawValue, reason: .badHeader, detail: "the CSV header has no '\(required.rawValue)' column")
+                        }
+                        header = mapped
+                        return true
+                    }
+                    summary.records += 1
+                    guard cells.count == columns.count else {
+                        throw InputError(file: path, line: lineNumber, reason: .wrongFieldCount, detail: "\(cells.count) fields, the header has \(columns.count)")
+                    }
+                    for (index, field) in columns.enumerated() {
+                        guard let field else { continue }
+                        try record.assign(field, .string(cells[index]), csv: true, at: location)
+                    }
+                }
+                try record.validate(at: location)
+            } catch let error as InputError {
+                try handle(error)
+                return true
+            }
+            switch (options.consent, record.consent) {
+            case (.excludeRefused, .some(false)), (.requireConsent, .some(false)), (.requireConsent, .none):
+                summary.excludedForConsent += 1
+                return true
+            default: break
+            }
+            let raw = record.visitorId!
+            let pseudonym: String
+            if let known = pseudonyms[raw] { pseudonym = known } else {
+                pseudonym = pseudonymizer.pseudonym(raw)
+                pseudonyms[raw] = pseudonym
+            }
+            table.append(record, visitorPseudonym: pseudonym)
+            summary.kept += 1
+            return true
+        }
+        if format == .csv && header == nil {
+            throw InputError(file: path, reason: .emptyFile, detail: "the CSV file has no header")
+        }
+        _ = headerNames
+        return summary
+    }
+}

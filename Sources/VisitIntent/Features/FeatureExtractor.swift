@@ -1,0 +1,252 @@
+import Foundation
+import LinearAlgebra
+
+/// Turns sessions into feature rows as a `FeatureSpec` describes them.
+///
+/// Per session: size and time, reads and dwell per topic and page kind,
+/// landing and exit, funnel events, scroll and search, channel, device, local
+/// hour (as sine and cosine, so 23 h and 0 h are close) and weekday, visitor
+/// history, visitor attributes one-hot with "other" and "unknown", and hashed
+/// topic-transition bigrams and URL words.
+///
+/// Dwell on a page view is its `engagement_ms` when given; otherwise the time
+/// to the next page view (capped at the inactivity timeout) or, for the last
+/// page, to the session's last event. Sessions are independent, so rows are
+/// filled in parallel; each row is computed by one thread in a fixed order,
+/// so the result does not depend on the number of threads.
+public struct FeatureExtractor: Sendable {
+    public let spec: FeatureSpec
+    public let layout: FeatureLayout
+
+    public init(spec: FeatureSpec) throws {
+        self.spec = spec
+        self.layout = try FeatureLayout(spec: spec)
+    }
+
+    /// Classification of every distinct path in `events`, indexed by pool code.
+    struct PathInfo {
+        var topic: [Int16]
+        var kind: [Int16]
+        var tokenBuckets: [[Int32]]
+    }
+
+    func pathInfo(_ events: EventTable) -> PathInfo {
+        let n = events.pool.strings.count
+        var info = PathInfo(topic: Array(repeating: -1, count: n), kind: Array(repeating: -1, count: n), tokenBuckets: Array(repeating: [], count: n))
+        for code in events.path where code != StringPool.empty && info.topic[Int(code)] < 0 {
+            let path = events.pool[code]
+            let (t, k) = layout.taxonomy.classifyIndices(path)
+            info.topic[Int(code)] = Int16(t)
+            info.kind[Int(code)] = Int16(k)
+            info.tokenBuckets[Int(code)] = FeatureHashing.pathTokens(path).map { Int32(FeatureHashing.bucket($0, buckets: spec.pathTokenBuckets)) }
+        }
+        return info
+    }
+
+    /// Extracts one row per session. `threads` only changes speed, never values.
+    public func extract(events: EventTable, sessions: SessionTable, prefix: SessionPrefix = .all, threads: Int = 2) -> FeatureMatrix {
+        let width = layout.count
+        let rows = sessions.count
+        var storage = [Float](repeating: 0, count: rows * width)
+        let info = pathInfo(events)
+        let bigramBucket: [Int32] = {
+            // Bucket of each (from, to) topic pair, precomputed.
+            let topics = layout.taxonomy.topics
+            var table = [Int32](repeating: 0, count: topics.count * topics.count)
+            for a in 0..<topics.count {
+                for b in 0..<topics.count {
+                    table[a * topics.count + b] = Int32(FeatureHashing.bucket("\(topics[a])>\(topics[b])", buckets: spec.bigramBuckets))
+                }
+            }
+            return table
+        }()
+        let internalHosts = Set(spec.internalHosts)
+        // Per-code lookups for attribute one-hots.
+        func levelMap(_ levels: [String]) -> [Int32: Int] {
+            var m: [Int32: Int] = [:]
+            for (i, l) in levels.enumerated() { if let c = events.pool.code(of: l) { m[c] = i } }
+            return m
+        }
+        let genderMap = levelMap(spec.genderLevels), ageMap = levelMap(spec.ageBandLevels), regionMap = levelMap(spec.regionLevels)
+        var channels = [UInt16](repeating: 0, count: rows)
+        var landingKinds = [UInt16](repeating: 0, count: rows)
+        var landingTopics = [UInt16](repeating: 0, count: rows)
+        let chunk = 2048
+        let chunks = (rows + chunk - 1) / chunk
+        storage.withUnsafeMutableBufferPointer { outBuffer in
+            channels.withUnsafeMutableBufferPointer { channelBuffer in
+                landingKinds.withUnsafeMutableBufferPointer { landingKindBuffer in
+                    landingTopics.withUnsafeMutableBufferPointer { landingTopicBuffer in
+                        let out = outBuffer, channelOut = channelBuffer, landingKindOut = landingKindBuffer, landingTopicOut = landingTopicBuffer
+                        Parallel.forEach(blocks: chunks, threads: threads) { c in
+                            for s in (c * chunk)..<min(rows, (c + 1) * chunk) {
+                                let row = UnsafeMutableBufferPointer(rebasing: out[(s * width)..<((s + 1) * width)])
+                                let (ch, lk, lt) = fill(row: row, session: s, events: events, sessions: sessions, prefix: prefix, info: info,
+                                                        bigramBucket: bigramBucket, internalHosts: internalHosts,
+                                                        genderMap: genderMap, ageMap: ageMap, regionMap: regionMap)
+                                channelOut[s] = UInt16(ch)
+                                landingKindOut[s] = UInt16(lk)
+                                landingTopicOut[s] = UInt16(lt)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let matrix = Matrix(rows: rows, columns: width, storage: storage)
+        return FeatureMatrix(columns: spec.columnNames, values: matrix, sessionIDs: sessions.id,
+                             visitorIDs: sessions.visitor.map { events.pool[$0] },
+                             segments: segments(matrix: matrix, sessions: sessions, channels: channels, landingKinds: landingKinds, landingTopics: landingTopics),
+                             sessionStart: sessions.start)
+    }
+
+    /// Fills one row; returns the channel, landing kind and landing topic indices for segments.
+    private func fill(row: UnsafeMutableBufferPointer<Float>, session s: Int, events: EventTable, sessions: SessionTable, prefix: SessionPrefix,
+                      info: PathInfo, bigramBucket: [Int32], internalHosts: Set<String>,
+                      genderMap: [Int32: Int], ageMap: [Int32: Int], regionMap: [Int32: Int]) -> (Int, Int, Int) {
+        let all = sessions.events(of: s)
+        let keep = prefix.length(of: all, kinds: events.kind)
+        let evs = all.prefix(keep)
+        let L = layout
+        let topicCount = L.taxonomy.topics.count
+        let timeoutMs = Int64(spec.sessionizer.inactivityTimeoutMinutes * 60_000)
+
+        var pageViews = 0
+        var distinct: [Int32] = []
+        var dwellSum = 0.0, dwellMax = 0.0
+        var maxScroll: Float = 0
+        var searched = false
+        var interacted = false
+        var firstKind = -1, lastKind = -1, firstTopic = -1, previousTopic = -1
+        var counts = [Int](repeating: 0, count: 7)  // form_start, form_submit, phone, booking, click, video, other
+        var source = StringPool.empty, medium = StringPool.empty, referrer = StringPool.empty
+        var channelKnown = false
+        var gender = StringPool.empty, age = StringPool.empty, region = StringPool.empty
+
+        let list = Array(evs)
+        let lastTime = list.last.map { events.time[Int($0)] } ?? 0
+        for (position, e32) in list.enumerated() {
+            let e = Int(e32)
+            let kind = events.kind[e]
+            if !channelKnown {
+                let ref = events.referrerHost[e]
+                let external = ref != StringPool.empty && !internalHosts.contains(events.pool[ref])
+                if events.source[e] != StringPool.empty || events.medium[e] != StringPool.empty || external {
+                    source = events.source[e]; medium = events.medium[e]; referrer = external ? ref : StringPool.empty
+                    channelKnown = true
+                }
+            }
+            if gender == StringPool.empty { gender = events.gender[e] }
+            if age == StringPool.empty { age = events.ageBand[e] }
+            if region == StringPool.empty { region = events.region[e] }
+            let scroll = events.scrollPct[e]
+            if !scroll.isNaN { maxScroll = max(maxScroll, scroll) }
+            if events.searched[e] { searched = true }
+            if kind.isInteraction { interacted = true }
+            switch kind {
+            case .formStart: counts[0] += 1
+            case .formSubmit: counts[1] += 1
+            case .phoneClick: counts[2] += 1
+            case .booking: counts[3] += 1
+            case .click: counts[4] += 1
+            case .videoPlay: counts[5] += 1
+            case .other: counts[6] += 1
+            default: break
+            }
+            guard kind == .pageView else { continue }
+            let path = events.path[e]
+            let topic = Int(info.topic[Int(path)]), pageKind = Int(info.kind[Int(path)])
+            pageViews += 1
+            if !distinct.contains(path) { distinct.append(path) }
+            // Dwell: engagement if given, else time to the next page view (or last event).
+            var dwellMs: Int64
+            if events.engagementMs[e] >= 0 {
+                dwellMs = Int64(events.engagementMs[e])
+            } else {
+                var next: Int64? = nil
+                for f in list[(position + 1)...] where events.kind[Int(f)] == .pageView { next = events.time[Int(f)]; break }
+                dwellMs = min((next ?? lastTime) - events.time[e], timeoutMs)
+            }
+            let dwell = Double(max(0, dwellMs)) / 1000
+            dwellSum += dwell
+            dwellMax = max(dwellMax, dwell)
+            row[L.topicViews + topic] += 1
+            row[L.topicDwell + topic] += Float(dwell)
+            row[L.kindViews + pageKind] += 1
+            row[L.kindDwell + pageKind] += Float(dwell)
+            if firstKind < 0 { firstKind = pageKind; firstTopic = topic }
+            lastKind = pageKind
+            if previousTopic >= 0 { row[L.bigrams + Int(bigramBucket[previousTopic * topicCount + topic])] += 1 }
+            previousTopic = topic
+            for b in info.tokenBuckets[Int(path)] { row[L.pathTokens + Int(b)] += 1 }
+        }
+        let start = list.first.map { events.time[Int($0)] } ?? sessions.start[s]
+        let duration = Double(lastTime - start) / 1000
+        row[L.session + 0] = Float(pageViews)
+        row[L.session + 1] = Float(distinct.count)
+        row[L.session + 2] = Float(list.count)
+        row[L.session + 3] = Float(max(0, duration))
+        row[L.session + 4] = pageViews > 0 ? Float(dwellSum / Double(pageViews)) : 0
+        row[L.session + 5] = Float(dwellMax)
+        row[L.session + 6] = pageViews <= 1 && !interacted && duration < 10 ? 1 : 0
+        let kinds = L.taxonomy.kinds
+        let fallbackKind = kinds.firstIndex(of: L.taxonomy.fallbackKind)!
+        let fallbackTopic = L.taxonomy.topics.firstIndex(of: L.taxonomy.fallbackTopic)!
+        if firstKind < 0 { firstKind = fallbackKind; lastKind = fallbackKind; firstTopic = fallbackTopic }
+        row[L.landingKind + firstKind] = 1
+        row[L.exitKind + lastKind] = 1
+        row[L.landingTopic + firstTopic] = 1
+        for i in 0..<7 { row[L.funnel + i] = Float(counts[i]) }
+        if let pricing = kinds.firstIndex(of: "pricing") { row[L.funnel + 7] = row[L.kindViews + pricing] > 0 ? 1 : 0 }
+        if let booking = kinds.firstIndex(of: "booking") { row[L.funnel + 8] = row[L.kindViews + booking] > 0 ? 1 : 0 }
+        row[L.engagement + 0] = maxScroll
+        row[L.engagement + 1] = searched ? 1 : 0
+        let channel = Channel.group(source: events.pool[source], medium: events.pool[medium], referrerHost: events.pool[referrer], internalHosts: internalHosts)
+        let channelIndex = Channel.allCases.firstIndex(of: channel)!
+        row[L.channel + channelIndex] = 1
+        let first = list.first.map { Int($0) } ?? Int(all.first!)
+        row[L.device + Int(events.device[first].rawValue)] = 1
+        let ts = events.timestamp(first)
+        let localMs = ((ts.localMilliseconds % 86_400_000) + 86_400_000) % 86_400_000
+        let hour = Double(localMs) / 3_600_000
+        row[L.time + 0] = Float(sin(2 * Double.pi * hour / 24))
+        row[L.time + 1] = Float(cos(2 * Double.pi * hour / 24))
+        row[L.time + 2 + ts.localWeekday] = 1
+        row[L.history + 0] = sessions.visitIndex[s] > 0 ? 1 : 0
+        row[L.history + 1] = Float(sessions.previous7Days[s])
+        row[L.history + 2] = Float(sessions.previous30Days[s])
+        row[L.history + 3] = sessions.daysSinceFirstVisit[s]
+        func oneHot(_ offset: Int, _ code: Int32, _ map: [Int32: Int], _ levels: Int) {
+            if code == StringPool.empty || ["unknown", "(not set)"].contains(events.pool[code]) { row[offset + levels + 1] = 1 }
+            else if let i = map[code] { row[offset + i] = 1 }
+            else { row[offset + levels] = 1 }
+        }
+        oneHot(L.gender, gender, genderMap, spec.genderLevels.count)
+        oneHot(L.ageBand, age, ageMap, spec.ageBandLevels.count)
+        oneHot(L.region, region, regionMap, spec.regionLevels.count)
+        return (channelIndex, firstKind, firstTopic)
+    }
+
+    private func segments(matrix: Matrix<Float>, sessions: SessionTable, channels: [UInt16], landingKinds: [UInt16], landingTopics: [UInt16]) -> SessionSegments {
+        let L = layout
+        let rows = matrix.rows
+        func fromOneHot(_ offset: Int, _ levels: [String]) -> CategoricalColumn {
+            var codes = [UInt16](repeating: 0, count: rows)
+            for r in 0..<rows {
+                for i in 0..<levels.count where matrix[r, offset + i] == 1 { codes[r] = UInt16(i); break }
+            }
+            return CategoricalColumn(levels: levels, codes: codes)
+        }
+        var columns: [String: CategoricalColumn] = [:]
+        columns["device"] = fromOneHot(L.device, Device.allCases.map(\.name))
+        columns["channel"] = CategoricalColumn(levels: Channel.allCases.map(\.rawValue), codes: channels)
+        columns["visitor_type"] = CategoricalColumn(levels: ["new", "returning"], codes: sessions.visitIndex.map { $0 > 0 ? 1 : 0 })
+        columns["age_band"] = fromOneHot(L.ageBand, spec.ageBandLevels + ["other", "unknown"])
+        columns["gender"] = fromOneHot(L.gender, spec.genderLevels + ["other", "unknown"])
+        columns["region"] = fromOneHot(L.region, spec.regionLevels + ["other", "unknown"])
+        columns["landing_kind"] = CategoricalColumn(levels: L.taxonomy.kinds, codes: landingKinds)
+        columns["landing_topic"] = CategoricalColumn(levels: L.taxonomy.topics, codes: landingTopics)
+        columns["weekday"] = fromOneHot(L.time + 2, FeatureLayout.weekdays)
+        return SessionSegments(columns: columns)
+    }
+}

@@ -1,0 +1,65 @@
+/// Writes a feature matrix as CSV for inspection and for other tools:
+/// `session_id,visitor,<one column per feature>[,intent]`.
+extension FeatureMatrix {
+    public func writeCSV(path: String, labels: [String?]? = nil, progress: Progress? = nil) throws {
+        try AtomicFile.write(path: path) { out in
+            var header = "session_id,visitor," + columns.map(CSVText.quote).joined(separator: ",")
+            if labels != nil { header += ",intent" }
+            try out.write(header + "\n")
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(1 << 20)
+            let c = values.columns
+            for r in 0..<rows {
+                bytes.append(contentsOf: CSVText.quote(sessionIDs[r]).utf8)
+                bytes.append(UInt8(ascii: ","))
+                bytes.append(contentsOf: visitorIDs[r].utf8)
+                for j in 0..<c {
+                    bytes.append(UInt8(ascii: ","))
+                    CSVText.appendNumber(values.storage[r * c + j], to: &bytes)
+                }
+                if let labels {
+                    bytes.append(UInt8(ascii: ","))
+                    if let l = labels[r] { bytes.append(contentsOf: CSVText.quote(l).utf8) }
+                }
+                bytes.append(UInt8(ascii: "\n"))
+                if bytes.count > 1 << 20 {
+                    try out.write(bytes)
+                    bytes.removeAll(keepingCapacity: true)
+                    progress?.update(Double(r) / Double(max(rows, 1)))
+                }
+            }
+            try out.write(bytes)
+        }
+        progress?.finish()
+    }
+}
+
+/// CSV text helpers shared by every CSV writer.
+public enum CSVText {
+    /// Quotes a field when it contains a delimiter, quote or newline.
+    public static func quote(_ s: String) -> String {
+        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == ";" }) {
+            return "\"" + s.replacingAll("\"", with: "\"\"") + "\""
+        }
+        return s
+    }
+
+    /// Shortest round-trip text of a float, with a fast path for small integers.
+    public static func appendNumber(_ v: Float, to bytes: inout [UInt8]) {
+        if v == 0 { bytes.append(UInt8(ascii: "0")); return }
+        if v == v.rounded(), abs(v) < 1e7 {
+            var n = Int(v)
+            if n < 0 { bytes.append(UInt8(ascii: "-")); n = -n }
+            var digits: [UInt8] = []
+            while n > 0 { digits.append(UInt8(48 + n % 10)); n /= 10 }
+            bytes.append(contentsOf: digits.reversed())
+            return
+        }
+        bytes.append(contentsOf: v.description.utf8)
+    }
+
+    public static func number(_ v: Double) -> String {
+        if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
+        return v.description
+    }
+}

@@ -1,0 +1,24 @@
+/// Events read from files and grouped into sessions: the input of every verb.
+public struct SessionDataset: Sendable {
+    public var events: EventTable
+    public var sessions: SessionTable
+    public var readSummary: EventReader.Summary
+
+    /// Reads `paths` (JSON Lines or CSV, canonical format) and sessionizes.
+    public static func load(paths: [String], reader: EventReader, sessionizer: SessionizerConfiguration) throws -> SessionDataset {
+        var table = EventTable()
+        var summary = EventReader.Summary()
+        for path in paths {
+            let s = try reader.read(path: path, into: &table)
+            summary.records += s.records
+            summary.kept += s.kept
+            summary.excludedForConsent += s.excludedForConsent
+            summary.skipped.merge(s.skipped)
+        }
+        if table.count == 0 {
+            throw InputError(file: paths.joined(separator: ", "), reason: .emptyFile, detail: "no usable events (read \(summary.records) records, skipped \(summary.skipped.total), excluded for consent \(summary.excludedForConsent))")
+        }
+        let sessions = Sessionizer(configuration: sessionizer).sessions(of: table)
+        return SessionDataset(events: table, sessions: sessions, readSummary: summary)
+    }
+}

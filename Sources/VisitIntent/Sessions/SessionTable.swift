@@ -1,0 +1,39 @@
+/// Sessions as parallel columns, each pointing at its events.
+///
+/// `eventOrder[eventStart[s] ..< eventStart[s] + eventCount[s]]` are the
+/// indices (into the `EventTable`) of session `s`'s events in time order.
+/// History columns describe the visitor *before* this session, which is what
+/// a live scorer also knows.
+public struct SessionTable: Sendable {
+    public var id: [String] = []
+    public var visitor: [Int32] = []
+    public var eventStart: [Int] = []
+    public var eventCount: [Int] = []
+    public var eventOrder: [Int32] = []
+    public var start: [Int64] = []
+    public var end: [Int64] = []
+    /// Sessions of the same visitor that started in the 7 and 30 days before this one.
+    public var previous7Days: [Int32] = []
+    public var previous30Days: [Int32] = []
+    /// Days from the visitor's first session in the data to this one.
+    public var daysSinceFirstVisit: [Float] = []
+    /// 0 for the visitor's first session in the data, 1 for the second…
+    public var visitIndex: [Int32] = []
+
+    public init() {}
+
+    public var count: Int { id.count }
+
+    /// The event indices of session `s`, in time order.
+    public func events(of s: Int) -> ArraySlice<Int32> {
+        eventOrder[eventStart[s]..<(eventStart[s] + eventCount[s])]
+    }
+
+    /// Index of each session id.
+    public func indexByID() -> [String: Int] {
+        var map: [String: Int] = [:]
+        map.reserveCapacity(count)
+        for (i, s) in id.enumerated() { map[s] = i }
+        return map
+    }
+}

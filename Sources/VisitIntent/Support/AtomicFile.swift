@@ -1,0 +1,54 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes a file all or nothing: into a temporary file beside the target,
+/// then `rename(2)`, so a crash or an error never leaves a half-written model,
+/// report or score file where a reader expects a whole one.
+public enum AtomicFile {
+    /// A sink the body writes through.
+    public final class Writer {
+        let handle: UnsafeMutablePointer<FILE>
+        let path: String
+        init(handle: UnsafeMutablePointer<FILE>, path: String) { self.handle = handle; self.path = path }
+
+        public func write(_ bytes: [UInt8]) throws {
+            guard !bytes.isEmpty else { return }
+            let n = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, handle) }
+            if n != bytes.count { throw AtomicFileError(path: path, detail: String(cString: strerror(errno))) }
+        }
+
+        public func write(_ text: String) throws { try write(Array(text.utf8)) }
+    }
+
+    public static func write(path: String, _ body: (Writer) throws -> Void) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        let temporary = path + ".tmp-\(getpid())"
+        guard let handle = fopen(temporary, "wb") else {
+            throw AtomicFileError(path: path, detail: "cannot create \(temporary): \(String(cString: strerror(errno)))")
+        }
+        var closed = false
+        do {
+            try body(Writer(handle: handle, path: path))
+            if fflush(handle) != 0 { throw AtomicFileError(path: path, detail: String(cString: strerror(errno))) }
+            closed = true
+            if fclose(handle) != 0 { throw AtomicFileError(path: path, detail: String(cString: strerror(errno))) }
+            if rename(temporary, path) != 0 { throw AtomicFileError(path: path, detail: "rename failed: \(String(cString: strerror(errno)))") }
+        } catch {
+            if !closed { fclose(handle) }
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    public static func write(path: String, bytes: [UInt8]) throws { try write(path: path) { try $0.write(bytes) } }
+    public static func write(path: String, text: String) throws { try write(path: path) { try $0.write(text) } }
+}
+
+public struct AtomicFileError: Error, CustomStringConvertible {
+    public var path: String
+    public var detail: String
+    public var description: String { "\(path): cannot write: \(detail)" }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import Yams
+
+/// Maps URL paths to a content topic and a page kind, so that features speak
+/// of "pricing pages" and "hyaluronic acid", not of one site's URLs.
+///
+/// Rules are tried in order and the first match wins; a path no rule matches
+/// gets the fallback. Loaded from YAML:
+///
+/// ```yaml
+/// version: 1
+/// strip_prefixes: [/fr, /en]        # language prefixes removed before matching
+/// fallback: {topic: general, kind: other}
+/// rules:
+///   - {match: "/", kind: home}
+///   - {match: "/acide-hyaluronique/**", topic: hyaluronic-acid, kind: procedure}
+///   - {match: "/tarifs", kind: pricing}
+///   - {regex: "^/blog/.*", kind: blog}
+/// ```
+public struct SiteTaxonomy: Sendable {
+    public struct Rule: Sendable {
+        public var pattern: PathPattern
+        public var topic: String?
+        public var kind: String?
+    }
+
+    public var rules: [Rule]
+    public var fallbackTopic: String
+    public var fallbackKind: String
+    public var stripPrefixes: [String]
+    /// Topics in column order: those the rules name, in first-seen order, then the fallback.
+    public let topics: [String]
+    /// Page kinds in column order: the standard kinds, then any the rules add.
+    public let kinds: [String]
+
+    public init(rules: [Rule], fallbackTopic: String = "general", fallbackKind: String = "other", stripPrefixes: [String] = []) {
+        self.rules = rules
+        self.fallbackTopic = fallbackTopic
+        self.fallbackKind = fallbackKind
+        self.stripPrefixes = stripPrefixes.map { $0.lowercased() }
+        var topics: [String] = []
+        for r in rules { if let t = r.topic, !topics.contains(t) { topics.append(t) } }
+        if !topics.contains(fallbackTopic) { topics.append(fallbackTopic) }
+        self.topics = topics
+        var kinds = PageKind.standard
+        for r in rules { if let k = r.kind, !kinds.contains(k) { kinds.append(k) } }
+        if !kinds.contains(fallbackKind) { kinds.append(fallbackKind) }
+        self.kinds = kinds
+    }
+
+    /// `(topic, kind)` of a normalised path.
+    public func classify(_ path: String) -> (topic: String, kind: String) {
+        var p = path
+        for prefix in stripPrefixes where p == prefix || p.hasPrefix(prefix + "/") {
+            p = String(p.dropFirst(prefix.count))
+            if p.isEmpty { p = "/" }
+            break
+        }
+        for r in rules where r.pattern.matches(p) {
+            return (r.topic ?? fallbackTopic, r.kind ?? fallbackKind)
+        }
+        return (fallbackTopic, fallbackKind)
+    }
+
+    /// Column indices of `classify(path)` in `topics` and `kinds`.
+    public func classifyIndices(_ path: String) -> (topic: Int, kind: Int) {
+        let (t, k) = classify(path)
+        return (topics.firstIndex(of: t)!, kinds.firstIndex(of: k)!)
+    }
+
+    /// Errors in a taxonomy file, with the rule's position.
+    public struct Failure: Error, CustomStringConvertible {
+        public var file: String
+        public var detail: String
+        public var description: String { "\(file): \(detail)" }
+    }
+
+    public static func load(path: String) throws -> SiteTaxonomy {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Failure(file: path, detail: "cannot read the taxonomy file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw Failure(file: path, detail: "the file is not UTF-8") }
+        return try parse(yaml: text, file: path)
+    }
+
+    public static func parse(yaml: String, file: String = "<taxonomy>") throws -> SiteTaxonomy {
+        let root: Any?
+        do { root = try Yams.load(yaml: yaml) } catch {
+            throw Failure(file: file, detail: "not valid YAML: \(error)")
+        }
+        guard let map = root as? [String: Any] else { throw Failure(file: file, detail: "the top level must be a mapping with 'rules'") }
+        if let v = map["version"] as? Int, v != 1 { throw Failure(file: file, detail: "taxonomy version \(v) is not supported (this tool reads version 1)") }
+        let known: Set<String> = ["version", "rules", "fallback", "strip_prefixes", "site"]
+        if let unknown = map.keys.sorted().first(where: { !known.contains($0) }) {
+            throw Failure(file: file, detail: "unknown key '\(unknown)' (expected one of \(known.sorted().joined(separator: ", ")))")
+        }
+        guard let list = map["rules"] as? [Any] else { throw Failure(file: file, detail: "'rules' must be a list") }
+        var rules: [Rule] = []
+        for (i, item) in list.enumerated() {
+            guard let r = item as? [String: Any] else { throw Failure(file: file, detail: "rule \(i + 1) must be a mapping") }
+            let topic = r["topic"].map { "\($0)" }
+            let kind = r["kind"].map { "\($0)" }
+            if topic == nil && kind == nil { throw Failure(file: file, detail: "rule \(i + 1) names neither a topic nor a kind") }
+            let pattern: PathPattern
+            if let g = r["match"] as? String {
+                guard g.hasPrefix("/") else { throw Failure(file: file, detail: "rule \(i + 1): 'match' must start with '/' (got \(g))") }
+                pattern = PathPattern(glob: g)
+            } else if let x = r["regex"] as? String {
+                do { pattern = try PathPattern(regex: x) } catch {
+                    throw Failure(file: file, detail: "rule \(i + 1): invalid regex: \(error)")
+                }
+            } else {
+                throw Failure(file: file, detail: "rule \(i + 1) needs 'match' (a glob) or 'regex'")
+            }
+            rules.append(Rule(pattern: pattern, topic: topic, kind: kind))
+        }
+        let fallback = map["fallback"] as? [String: Any] ?? [:]
+        let prefixes = (map["strip_prefixes"] as? [Any] ?? []).map { "\($0)" }
+        return SiteTaxonomy(rules: rules, fallbackTopic: fallback["topic"].map { "\($0)" } ?? "general",
+                            fallbackKind: fallback["kind"].map { "\($0)" } ?? "other", stripPrefixes: prefixes)
+    }
+
+    /// A taxonomy that knows only common URL words in French and English, for
+    /// sites without a taxonomy file: better than nothing, worse than a real one.
+    public static let generic: SiteTaxonomy = try! parse(yaml: genericYAML, file: "<generic taxonomy>")
+
+    public static let genericYAML = """
+        version: 1
+        fallback: {topic: general, kind: other}
+        rules:
+          - {match: "/", kind: home}
+          - {regex: "^(/[a-z]{2})?/(index|accueil|home)(\\\\.[a-z]+)?$", kind: home}
+          - {regex: ".*(prendre-rendez-vous|rendez-vous|rdv|booking|book|appointment|reservation).*", kind: booking}
+          - {regex: ".*(tarif|prix|price|pricing|cost|cout).*", kind: pricing}
+          - {regex: ".*(avant-apres|before-after|galerie|gallery|resultats|results).*", kind: gallery}
+          - {regex: ".*(faq|questions).*", kind: faq}
+          - {regex: ".*(equipe|team|docteur|doctor|praticien|about|a-propos|qui-sommes-nous).*", kind: team}
+          - {regex: ".*(contact|acces|access|plan).*", kind: contact}
+          - {regex: ".*(mentions-legales|legal|privacy|confidentialite|cgu|cookies).*", kind: legal}
+          - {regex: "^(/[a-z]{2})?/(blog|actualites|news|articles?)(/.*)?$", kind: blog}
+          - {regex: "^(/[a-z]{2})?/(soins|traitements|treatments|procedures|interventions|chirurgie|medecine-esthetique)(/.*)?$", kind: procedure}
+        """
+}

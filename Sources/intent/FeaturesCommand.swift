@@ -1,0 +1,47 @@
+import ArgumentParser
+import VisitIntent
+
+struct FeaturesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "features",
+        abstract: "Turn events into a feature matrix (CSV) for inspection or other tools.",
+        discussion: """
+        One row per session: session_id, pseudonymous visitor id, one column per feature \
+        (see docs/features.md) and, with --labels, the intent.
+
+        Example:
+          intent features --events datasets/clinic-sample/events.jsonl \\
+            --labels datasets/clinic-sample/labels.csv \\
+            --taxonomy datasets/clinic-taxonomy.yaml --out features.csv
+        """)
+
+    @OptionGroup var input: EventInputOptions
+    @Option(help: ArgumentHelp("Labels file (session_id,intent) to add an intent column.", valueName: "file")) var labels: String?
+    @Option(help: ArgumentHelp("Only the first K page views of each session (early prediction).", valueName: "K")) var prefixPageViews: Int?
+    @Option(help: ArgumentHelp("Output CSV.", valueName: "file")) var out: String
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if let k = prefixPageViews, k < 1 { throw ValidationError("--prefix-page-views must be at least 1") }
+    }
+
+    func run() throws {
+        let data = try input.load(quiet: output.quiet)
+        let spec = try FeatureSpec.fit(events: data.events, sessions: data.sessions, taxonomyYAML: try input.taxonomyYAML(),
+                                       configuration: { var c = FeatureConfiguration(); c.sessionizer = input.sessionizer(); return c }())
+        let matrix = try FeatureExtractor(spec: spec).extract(events: data.events, sessions: data.sessions,
+                                                              prefix: prefixPageViews.map { .pageViews($0) } ?? .all, threads: Parallel.defaultThreads)
+        var labelColumn: [String?]? = nil
+        if let labels {
+            var skipped = SkipReport()
+            let set = try LabelSet.read(path: labels, skipInvalid: input.skipInvalid, skipped: &skipped)
+            for line in skipped.lines { Console.note(line) }
+            labelColumn = matrix.sessionIDs.map { set.intentBySession[$0] }
+            let matched = labelColumn!.compactMap { $0 }.count
+            if matched == 0 { throw ValidationError("no label in \(labels) matches a session of the events") }
+            if !output.quiet && matched < set.count { Console.note("\(set.count - matched) label(s) match no session") }
+        }
+        try matrix.writeCSV(path: out, labels: labelColumn, progress: Progress(label: "writing", quiet: output.quiet))
+        print("wrote \(matrix.rows) sessions × \(matrix.columns.count) features from \(data.readSummary.kept) events to \(out)")
+    }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import VisitIntent
+
+/// Options every verb that reads events shares.
+struct EventInputOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Event file(s) in the canonical format (JSON Lines or CSV); repeat for several.", valueName: "file"))
+    var events: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Site taxonomy (YAML) mapping URL paths to topics and page kinds. Default: a generic French/English one.", valueName: "file"))
+    var taxonomy: String?
+
+    @Flag(name: .long, help: "Skip invalid records and count them by reason instead of stopping at the first.")
+    var skipInvalid = false
+
+    @Flag(name: .long, help: "Keep only events that carry consent: true (default: drop consent: false, keep events without the field).")
+    var requireConsent = false
+
+    @Option(name: .long, help: ArgumentHelp("Longest accepted input line, in bytes.", valueName: "bytes"))
+    var maxLineBytes = 1 << 20
+
+    @Option(name: .long, help: ArgumentHelp("Inactivity gap that ends a session when the input has no session_id.", valueName: "minutes"))
+    var sessionTimeout: Double = 30
+
+    @Option(name: .long, help: ArgumentHelp("File holding the key for pseudonymous visitor ids (else INTENT_PSEUDONYM_KEY, else a random key for this run).", valueName: "file"))
+    var pseudonymKeyFile: String?
+
+    func validate() throws {
+        if maxLineBytes < 256 { throw ValidationError("--max-line-bytes must be at least 256") }
+        if !(sessionTimeout > 0) { throw ValidationError("--session-timeout must be positive") }
+    }
+
+    func readerOptions() -> EventReader.Options {
+        var o = EventReader.Options()
+        o.skipInvalid = skipInvalid
+        o.maxLineBytes = maxLineBytes
+        o.consent = requireConsent ? .requireConsent : .excludeRefused
+        return o
+    }
+
+    func sessionizer() -> SessionizerConfiguration {
+        var s = SessionizerConfiguration()
+        s.inactivityTimeoutMinutes = sessionTimeout
+        return s
+    }
+
+    func taxonomyYAML() throws -> String {
+        guard let taxonomy else { return SiteTaxonomy.genericYAML }
+        guard let data = FileManager.default.contents(atPath: taxonomy), let text = String(data: data, encoding: .utf8) else {
+            throw ValidationError("cannot read the taxonomy file \(taxonomy)")
+        }
+        _ = try SiteTaxonomy.parse(yaml: text, file: taxonomy)
+        return text
+    }
+
+    /// Reads and sessionizes the events, printing what was skipped.
+    func load(requireEvents: Bool = true, sessionizer override: SessionizerConfiguration? = nil, quiet: Bool) throws -> SessionDataset {
+        if events.isEmpty { throw ValidationError("give at least one --events file") }
+        let pseudonymizer = try Pseudonymizer.fromEnvironment(keyFile: pseudonymKeyFile)
+        if pseudonymizer.isEphemeral && !quiet {
+            Console.note("no INTENT_PSEUDONYM_KEY or --pseudonym-key-file: visitor pseudonyms are random for this run and will not match other runs")
+        }
+        let reader = EventReader(options: readerOptions(), pseudonymizer: pseudonymizer)
+        let data = try SessionDataset.load(paths: events, reader: reader, sessionizer: override ?? sessionizer())
+        Console.reportRead(data.readSummary, quiet: quiet)
+        return data
+    }
+}
+
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "No progress or notes on stderr.")
+    var quiet = false
+}
+
+enum Console {
+    static func note(_ text: String) {
+        FileHandle.standardError.write(Data("note: \(text)\n".utf8))
+    }
+
+    static func reportRead(_ s: EventReader.Summary, quiet: Bool) {
+        if s.skipped.total > 0 {
+            for line in s.skipped.lines { FileHandle.standardError.write(Data("warning: \(line)\n".utf8)) }
+        }
+        if !quiet && s.excludedForConsent > 0 {
+            note("\(s.excludedForConsent) event(s) excluded for lack of consent")
+        }
+    }
+}
