@@ -18,7 +18,7 @@ struct FeaturesCommand: ParsableCommand {
     @OptionGroup var input: EventInputOptions
     @Option(help: ArgumentHelp("Labels file (session_id,intent) to add an intent column.", valueName: "file")) var labels: String?
     @Option(help: ArgumentHelp("Only the first K page views of each session (early prediction).", valueName: "K")) var prefixPageViews: Int?
-    @Option(help: ArgumentHelp("Output CSV.", valueName: "file")) var out: String
+    @Option(help: ArgumentHelp("Output: .csv, or .npy (float32 matrix, with NAME.columns.tsv and NAME.rows.csv beside it).", valueName: "file")) var out: String
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -41,7 +41,17 @@ struct FeaturesCommand: ParsableCommand {
             if matched == 0 { throw ValidationError("no label in \(labels) matches a session of the events") }
             if !output.quiet && matched < set.count { Console.note("\(set.count - matched) label(s) match no session") }
         }
-        try matrix.writeCSV(path: out, labels: labelColumn, progress: Progress(label: "writing", quiet: output.quiet))
+        if out.hasSuffix(".npy") {
+            // Matrix as float32 .npy, plus its column names/transforms and row ids beside it.
+            let stem = String(out.dropLast(4))
+            try NPYFile.write(matrix.values, path: out)
+            try AtomicFile.write(path: stem + ".columns.tsv", text: spec.columns.map { "\($0.name)\t\($0.transform.rawValue)\n" }.joined())
+            var rows = "session_id,intent\n"
+            for (r, id) in matrix.sessionIDs.enumerated() { rows += CSVText.quote(id) + "," + CSVText.quote(labelColumn?[r] ?? "") + "\n" }
+            try AtomicFile.write(path: stem + ".rows.csv", text: rows)
+        } else {
+            try matrix.writeCSV(path: out, labels: labelColumn, progress: Progress(label: "writing", quiet: output.quiet))
+        }
         print("wrote \(matrix.rows) sessions × \(matrix.columns.count) features from \(data.readSummary.kept) events to \(out)")
     }
 }

@@ -66,17 +66,17 @@ public struct Sessionizer: Sendable {
             lastTime = t
             lastDay = day
         }
-        // Order sessions by start time, then by id, for deterministic output.
-        struct Head { var group: Int; var start: Int64; var id: String; var visitor: Int32 }
+        // Order sessions by start time, then by input position, for deterministic output.
+        struct Head { var group: Int; var start: Int64; var firstEvent: Int32; var id: String; var visitor: Int32 }
         var heads: [Head] = []
         heads.reserveCapacity(groups.count)
         for (g, members) in groups.enumerated() {
             let first = Int(members[0])
             let code = events.session[first]
             let id = code != StringPool.empty ? events.pool[code] : "\(events.pool[events.visitor[first]])-\(events.time[first])"
-            heads.append(Head(group: g, start: events.time[first], id: id, visitor: events.visitor[first]))
+            heads.append(Head(group: g, start: events.time[first], firstEvent: members[0], id: id, visitor: events.visitor[first]))
         }
-        heads.sort { ($0.start, $0.id) < ($1.start, $1.id) }
+        heads.sort { ($0.start, $0.firstEvent) < ($1.start, $1.firstEvent) }
 
         var table = SessionTable()
         table.eventOrder.reserveCapacity(n)

@@ -22,6 +22,9 @@ public enum AtomicFile {
         public func write(_ text: String) throws { try write(Array(text.utf8)) }
     }
 
+    /// A writer on standard output, for verbs that print their result.
+    nonisolated(unsafe) public static let standardOutput = Writer(handle: stdout, path: "<stdout>")
+
     public static func write(path: String, _ body: (Writer) throws -> Void) throws {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }

@@ -1,0 +1,170 @@
+import Foundation
+import LinearAlgebra
+
+/// A fitted multinomial logistic regression: standardisation, one weight
+/// vector and intercept per logit column, and what it was trained on.
+///
+/// `p = softmax(x̂W + b)` with `x̂` the standardised features (for two
+/// classes, `p₁ = σ(x̂w + b)`). Immutable; prediction is one `sgemm` per
+/// block of rows.
+public struct LogisticRegressionModel: Classifier, Codable, Equatable {
+    public var kind: String { "logistic" }
+    public let classes: [String]
+    public let featureSpec: FeatureSpec
+    public let standardizer: Standardizer
+    /// `weights[k][j]`: logit column `k`, standardised feature `j`.
+    public let weights: [[Double]]
+    public let intercepts: [Double]
+    public let configuration: LogisticRegressionConfiguration
+    public let solverUsed: LogisticRegressionConfiguration.Solver
+    public var training: TrainingRecord?
+    public var validation: ValidationSummary?
+
+    init(classes: [String], featureSpec: FeatureSpec, standardizer: Standardizer, weights: [[Double]], intercepts: [Double],
+         configuration: LogisticRegressionConfiguration, solverUsed: LogisticRegressionConfiguration.Solver) {
+        self.classes = classes
+        self.featureSpec = featureSpec
+        self.standardizer = standardizer
+        self.weights = weights
+        self.intercepts = intercepts
+        self.configuration = configuration
+        self.solverUsed = solverUsed
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case kind, classes
+        case featureSpec = "feature_spec"
+        case standardizer = "standardization"
+        case weights, intercepts, configuration
+        case solverUsed = "solver_used"
+        case training, validation
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let kind = try c.decode(String.self, forKey: .kind)
+        guard kind == "logistic" else { throw ModelFileError.wrongKind(expected: "logistic", found: kind) }
+        classes = try c.decode([String].self, forKey: .classes)
+        featureSpec = try c.decode(FeatureSpec.self, forKey: .featureSpec).validated()
+        standardizer = try c.decode(Standardizer.self, forKey: .standardizer)
+        weights = try c.decode([[Double]].self, forKey: .weights)
+        intercepts = try c.decode([Double].self, forKey: .intercepts)
+        configuration = try c.decode(LogisticRegressionConfiguration.self, forKey: .configuration)
+        solverUsed = try c.decode(LogisticRegressionConfiguration.Solver.self, forKey: .solverUsed)
+        training = try c.decodeIfPresent(TrainingRecord.self, forKey: .training)
+        validation = try c.decodeIfPresent(ValidationSummary.self, forKey: .validation)
+        let d = featureSpec.columns.count
+        let m = classes.count == 2 ? 1 : classes.count
+        guard classes.count >= 2, weights.count == m, weights.allSatisfy({ $0.count == d }), intercepts.count == m,
+              standardizer.means.count == d, standardizer.scales.count == d, standardizer.transforms.count == d else {
+            throw ModelFileError.invalid("the logistic model's parameter shapes do not match its \(classes.count) classes and \(d) features")
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(classes, forKey: .classes)
+        try c.encode(featureSpec, forKey: .featureSpec)
+        try c.encode(standardizer, forKey: .standardizer)
+        try c.encode(weights, forKey: .weights)
+        try c.encode(intercepts, forKey: .intercepts)
+        try c.encode(configuration, forKey: .configuration)
+        try c.encode(solverUsed, forKey: .solverUsed)
+        try c.encodeIfPresent(training, forKey: .training)
+        try c.encodeIfPresent(validation, forKey: .validation)
+    }
+
+    public func predictProbabilities(_ x: Matrix<Float>, threads: Int) throws -> Matrix<Double> {
+        try checkWidth(x)
+        BLAS.setThreads(1)
+        let n = x.rows, d = x.columns, m = weights.count, k = classes.count
+        var wf = [Float](repeating: 0, count: d * m)
+        for j in 0..<d { for c in 0..<m { wf[j * m + c] = Float(weights[c][j]) } }
+        var out = Matrix<Double>(rows: n, columns: k)
+        let block = 4096
+        let blocks = (n + block - 1) / block
+        let b = intercepts
+        x.storage.withUnsafeBufferPointer { xs in
+            out.storage.withUnsafeMutableBufferPointer { outBuffer in
+                let probabilities = outBuffer
+                Parallel.forEach(blocks: blocks, threads: threads) { blk in
+                    let r0 = blk * block, r1 = min(n, r0 + block), rows = r1 - r0
+                    var standardized = [Float](repeating: 0, count: rows * d)
+                    var z = [Float](repeating: 0, count: rows * m)
+                    standardized.withUnsafeMutableBufferPointer { sp in
+                        standardizer.apply(xs, rows: r0..<r1, columns: d, into: sp.baseAddress!)
+                        wf.withUnsafeBufferPointer { w in
+                            z.withUnsafeMutableBufferPointer { zp in
+                                SoftmaxCrossEntropy.logits(x: sp.baseAddress!, rows: rows, features: d, outputs: m, w: w.baseAddress!, b: b, into: zp.baseAddress!)
+                            }
+                        }
+                    }
+                    for i in 0..<rows {
+                        let o = (r0 + i) * k
+                        if m == 1 {
+                            let p = 1 / (1 + exp(-Double(z[i])))
+                            probabilities[o] = 1 - p
+                            probabilities[o + 1] = p
+                        } else {
+                            var maxZ = -Double.infinity
+                            for c in 0..<m { maxZ = max(maxZ, Double(z[i * m + c])) }
+                            var sum = 0.0
+                            for c in 0..<m { let e = exp(Double(z[i * m + c]) - maxZ); probabilities[o + c] = e; sum += e }
+                            for c in 0..<m { probabilities[o + c] /= sum }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Contribution of each feature to each logit for one row: standardised
+    /// value × coefficient (the linear model's exact additive explanation).
+    public func contributions(_ row: [Float]) -> [[Double]] {
+        var standardized = [Float](repeating: 0, count: row.count)
+        row.withUnsafeBufferPointer { r in
+            standardized.withUnsafeMutableBufferPointer { s in standardizer.apply(r, rows: 0..<1, columns: row.count, into: s.baseAddress!) }
+        }
+        return weights.map { w in zip(w, standardized).map { $0 * Double($1) } }
+    }
+
+    public func card() -> String {
+        var md = "# Model card: multinomial logistic regression\n\n"
+        md += "- **Kind:** `logistic` (softmax over \(classes.count) classes\(classes.count == 2 ? ", one logit" : "")), solver \(solverUsed.rawValue)\n"
+        md += "- **Classes:** \(classes.joined(separator: ", "))\n"
+        md += "- **Features:** \(featureSpec.columns.count) (taxonomy topics: \(((try? FeatureLayout(spec: featureSpec))?.taxonomy.topics ?? []).joined(separator: ", ")))\n"
+        md += "- **Penalty:** L2 λ = \(configuration.l2)" + (configuration.l1 > 0 ? ", L1 α = \(configuration.l1)" : "") + "\n"
+        switch configuration.classWeight {
+        case .none: break
+        case .balanced: md += "- **Class weights:** balanced\n"
+        case .explicit(let m): md += "- **Class weights:** " + m.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + "\n"
+        }
+        if let t = training {
+            md += "\n## Training data\n\n"
+            md += "- \(t.rows) labelled sessions: " + classes.map { "\($0) \(t.classCounts[$0] ?? 0)" }.joined(separator: ", ") + "\n"
+            md += "- Fingerprint: `\(t.dataFingerprint)`\n"
+            md += "- Optimisation: \(t.iterations) iterations, \(t.evaluations) evaluations, stopped because \(t.stopReason); final objective \(String(format: "%.6f", t.objective))\n"
+        }
+        if let v = validation {
+            md += "\n## Validation (held-out visitors)\n\n"
+            md += "| metric | model | majority-class baseline |\n|---|---|---|\n"
+            md += "| accuracy | \(String(format: "%.3f", v.accuracy)) | \(String(format: "%.3f", v.majorityBaselineAccuracy)) |\n"
+            md += "| macro-F1 | \(String(format: "%.3f", v.macroF1)) | \(String(format: "%.3f", v.majorityBaselineMacroF1)) |\n"
+            md += "| log loss | \(String(format: "%.4f", v.logLoss)) | |\n"
+            md += "\n\(v.sessions) validation sessions.\n"
+        }
+        md += "\n## What pushes each class\n\nCoefficients on standardised features: the change in the class's logit for one standard deviation more of the feature.\n"
+        let columns = featureSpec.columns
+        for (k, w) in weights.enumerated() {
+            let name = classes.count == 2 ? "\(classes[1]) (vs \(classes[0]))" : classes[k]
+            let ranked = w.enumerated().sorted { (abs($0.element), $1.offset) > (abs($1.element), $0.offset) }.prefix(8)
+            md += "\n### \(name)\n\n| feature | meaning | coefficient |\n|---|---|---|\n"
+            for (j, v) in ranked {
+                md += "| `\(columns[j].name)` | \(v >= 0 ? "more" : "less") likely when: \(columns[j].label) | \(String(format: "%+.3f", v)) |\n"
+            }
+        }
+        return md
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import LinearAlgebra
+
+/// Per-column preprocessing learned on training data for linear models:
+/// an optional `log1p` (for heavy-tailed counts and durations), then
+/// `(v − mean) / scale` with the population standard deviation as scale.
+/// A constant column gets scale 1, so it becomes all zeros and its
+/// coefficient stays at zero under any penalty.
+public struct Standardizer: Codable, Sendable, Equatable {
+    public var transforms: [FeatureColumn.Transform]
+    public var means: [Double]
+    public var scales: [Double]
+
+    public init(transforms: [FeatureColumn.Transform], means: [Double], scales: [Double]) {
+        self.transforms = transforms
+        self.means = means
+        self.scales = scales
+    }
+
+    @inline(__always)
+    static func signedLog1p(_ v: Float) -> Float {
+        if v == 0 { return 0 }
+        return v > 0 ? Foundation.log1p(v) : -Foundation.log1p(-v)
+    }
+
+    /// Fits means and scales on `x` (after the transforms), in Double.
+    public static func fit(_ x: Matrix<Float>, transforms: [FeatureColumn.Transform]) -> Standardizer {
+        let n = x.rows, d = x.columns
+        var sum = [Double](repeating: 0, count: d)
+        var sumSq = [Double](repeating: 0, count: d)
+        // Two passes (mean, then centred squares) for accuracy.
+        for r in 0..<n {
+            for j in 0..<d {
+                let v = transforms[j] == .log1p ? signedLog1p(x.storage[r * d + j]) : x.storage[r * d + j]
+                sum[j] += Double(v)
+            }
+        }
+        let means = sum.map { n > 0 ? $0 / Double(n) : 0 }
+        for r in 0..<n {
+            for j in 0..<d {
+                let v = transforms[j] == .log1p ? signedLog1p(x.storage[r * d + j]) : x.storage[r * d + j]
+                let c = Double(v) - means[j]
+                sumSq[j] += c * c
+            }
+        }
+        let scales = sumSq.map { s -> Double in
+            let sd = n > 0 ? (s / Double(n)).squareRoot() : 0
+            return sd > 1e-12 ? sd : 1
+        }
+        return Standardizer(transforms: transforms, means: means, scales: scales)
+    }
+
+    /// The standardised copy of rows `range` of `x`, into `out` (row-major, same width).
+    @inline(__always)
+    public func apply(_ x: UnsafeBufferPointer<Float>, rows: Range<Int>, columns d: Int, into out: UnsafeMutablePointer<Float>) {
+        var k = 0
+        for r in rows {
+            let base = r * d
+            for j in 0..<d {
+                var v = x[base + j]
+                if transforms[j] == .log1p { v = Standardizer.signedLog1p(v) }
+                out[k] = Float((Double(v) - means[j]) / scales[j])
+                k += 1
+            }
+        }
+    }
+
+    /// A standardised copy of the whole matrix.
+    public func apply(_ x: Matrix<Float>) -> Matrix<Float> {
+        var out = Matrix<Float>(rows: x.rows, columns: x.columns)
+        x.storage.withUnsafeBufferPointer { src in
+            out.storage.withUnsafeMutableBufferPointer { dst in
+                apply(src, rows: 0..<x.rows, columns: x.columns, into: dst.baseAddress!)
+            }
+        }
+        return out
+    }
+}

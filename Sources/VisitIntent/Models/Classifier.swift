@@ -1,0 +1,48 @@
+import LinearAlgebra
+
+/// A fitted model that turns feature rows into class probabilities.
+///
+/// The seam every model plugs into: scoring, evaluation, reports and the
+/// service use only this. Probability columns follow `classes`; each row
+/// sums to 1.
+public protocol Classifier: Sendable, Encodable {
+    /// The model's kind as written in model files (`logistic`, `gbdt`…).
+    var kind: String { get }
+    /// Class names, in the order of probability columns.
+    var classes: [String] { get }
+    /// How to rebuild the model's feature vectors from events.
+    var featureSpec: FeatureSpec { get }
+    /// `rows × classes` probabilities for `rows × features` inputs.
+    func predictProbabilities(_ x: Matrix<Float>, threads: Int) throws -> Matrix<Double>
+    /// A Markdown model card: what the model is, what it learned, how it did.
+    func card() -> String
+    /// Metrics measured at training time on held-out data, if any.
+    var validation: ValidationSummary? { get }
+}
+
+extension Classifier {
+    /// Checks the input width against the model's features.
+    public func checkWidth(_ x: Matrix<Float>) throws {
+        if x.columns != featureSpec.columns.count {
+            throw FeatureSpecError.columnCount(expected: featureSpec.columns.count, got: x.columns)
+        }
+    }
+}
+
+/// Held-out metrics stored with a model.
+public struct ValidationSummary: Codable, Sendable, Equatable {
+    public var sessions: Int
+    public var accuracy: Double
+    public var macroF1: Double
+    public var logLoss: Double
+    public var majorityBaselineAccuracy: Double
+    public var majorityBaselineMacroF1: Double
+
+    enum CodingKeys: String, CodingKey {
+        case sessions, accuracy
+        case macroF1 = "macro_f1"
+        case logLoss = "log_loss"
+        case majorityBaselineAccuracy = "majority_baseline_accuracy"
+        case majorityBaselineMacroF1 = "majority_baseline_macro_f1"
+    }
+}

@@ -1,0 +1,35 @@
+/// Why an optimiser stopped, stated in the model file and the training summary.
+public enum StopReason: String, Codable, Sendable {
+    case gradientTolerance = "gradient norm below tolerance"
+    case relativeLossChange = "relative loss change below tolerance"
+    case iterationLimit = "iteration limit reached"
+    case lineSearchFailed = "line search could not decrease the loss (at machine precision)"
+    case choleskyFailed = "Newton system not positive definite"
+}
+
+/// What an optimiser returns.
+public struct OptimizationResult: Sendable {
+    public var parameters: [Double]
+    public var objective: Double
+    public var gradientNorm: Double
+    public var iterations: Int
+    public var evaluations: Int
+    public var stopReason: StopReason
+}
+
+/// Convergence settings shared by the optimisers.
+public struct ConvergenceCriteria: Codable, Sendable, Equatable {
+    /// Stop when `max |∇f| ≤ gradientTolerance`.
+    public var gradientTolerance = 1e-6
+    /// Stop when `(f_prev − f) / max(|f_prev|, |f|, 1) ≤ relativeLossTolerance`.
+    public var relativeLossTolerance = 1e-12
+    public var maxIterations = 1000
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case gradientTolerance = "gradient_tolerance"
+        case relativeLossTolerance = "relative_loss_tolerance"
+        case maxIterations = "max_iterations"
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import LinearAlgebra
+
+/// Everything `intent train` does, as a library call: features from events,
+/// a visitor-grouped validation split, fitting, validation metrics, and a
+/// model ready to write.
+public struct TrainingJob {
+    public enum Validation {
+        case none
+        /// Hold out this fraction of *visitors* (all their sessions), so no
+        /// visitor is on both sides.
+        case split(Double)
+        case data(SessionDataset, LabelSet)
+    }
+
+    public enum ModelChoice {
+        case logistic(LogisticRegressionConfiguration)
+    }
+
+    public var data: SessionDataset
+    public var labels: LabelSet
+    public var labelsPath: String
+    public var taxonomyYAML: String
+    public var features: FeatureConfiguration
+    public var validation: Validation
+    public var model: ModelChoice
+    public var seed: UInt64
+    public var threads: Int
+
+    public init(data: SessionDataset, labels: LabelSet, labelsPath: String, taxonomyYAML: String, features: FeatureConfiguration,
+                validation: Validation, model: ModelChoice, seed: UInt64, threads: Int = Parallel.defaultThreads) {
+        self.data = data
+        self.labels = labels
+        self.labelsPath = labelsPath
+        self.taxonomyYAML = taxonomyYAML
+        self.features = features
+        self.validation = validation
+        self.model = model
+        self.seed = seed
+        self.threads = threads
+    }
+
+    public struct Outcome {
+        public var model: any Classifier
+        public var record: TrainingRecord
+        public var validation: ClassificationReport?
+        public var trainingSessions: Int
+        public var featureCount: Int
+        public var fitSeconds: Double
+        public var unmatchedLabels: Int
+        public var unlabelledSessions: Int
+        public var classes: [String]
+        public var classCounts: [Int]
+    }
+
+    public func run(progress: Progress? = nil) throws -> Outcome {
+        let spec = try FeatureSpec.fit(events: data.events, sessions: data.sessions, taxonomyYAML: taxonomyYAML, configuration: features)
+        let extractor = try FeatureExtractor(spec: spec)
+        let matrix = extractor.extract(events: data.events, sessions: data.sessions, threads: threads)
+        let join = try LabelJoin(sessionIDs: matrix.sessionIDs, labels: labels, labelsPath: labelsPath)
+        var trainRows = join.rows, trainY = join.y
+        var validationMatrix: Matrix<Float>? = nil
+        var validationY: [Int32] = []
+        var classes = join.classes
+        switch validation {
+        case .none: break
+        case .split(let fraction):
+            let held = TrainingJob.heldOutVisitors(matrix: matrix, rows: join.rows, fraction: fraction, seed: seed)
+            var tr: [Int] = [], ty: [Int32] = [], vr: [Int] = []
+            for (k, r) in join.rows.enumerated() {
+                if held.contains(matrix.visitorIDs[r]) { vr.append(r); validationY.append(join.y[k]) } else { tr.append(r); ty.append(join.y[k]) }
+            }
+            trainRows = tr; trainY = ty
+            if !vr.isEmpty { validationMatrix = matrix.subset(vr).values }
+        case .data(let vData, let vLabels):
+            let vMatrix = extractor.extract(events: vData.events, sessions: vData.sessions, threads: threads)
+            let vJoin = try LabelJoin(sessionIDs: vMatrix.sessionIDs, labels: vLabels, labelsPath: "validation labels")
+            let unseen = Set(vJoin.classes).subtracting(classes).sorted()
+            if !unseen.isEmpty { throw TrainingError.classOnlyInValidation(unseen) }
+            let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, Int32($0)) })
+            validationY = vJoin.y.map { index[vJoin.classes[Int($0)]]! }
+            validationMatrix = vMatrix.subset(vJoin.rows).values
+        }
+        // Classes must all be present in training.
+        var counts = [Int](repeating: 0, count: classes.count)
+        for y in trainY { counts[Int(y)] += 1 }
+        let missing = zip(classes, counts).filter { $0.1 == 0 }.map(\.0)
+        if !missing.isEmpty {
+            if case .split = validation { throw TrainingError.classOnlyInValidation(missing) }
+            // Drop classes that no labelled row has (cannot happen without validation).
+            classes = classes.filter { !missing.contains($0) }
+        }
+        let train = TrainingData(x: matrix.subset(trainRows).values, y: trainY, classes: classes, transforms: spec.columns.map(\.transform))
+        let started = DispatchTime.now()
+        var fitted: any Classifier
+        var record: TrainingRecord
+        switch model {
+        case .logistic(var configuration):
+            configuration.threads = threads
+            var (m, r) = try LogisticRegressionTrainer(configuration: configuration).fit(train, featureSpec: spec, seed: seed, progress: progress)
+            m.training = r
+            fitted = m
+            record = r
+        }
+        let fitSeconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        var report: ClassificationReport? = nil
+        if let vx = validationMatrix {
+            let p = try fitted.predictProbabilities(vx, threads: threads)
+            let r = ClassificationReport(probabilities: p, labels: validationY, classes: classes)
+            report = r
+            if var m = fitted as? LogisticRegressionModel { m.validation = r.validationSummary; fitted = m }
+        }
+        return Outcome(model: fitted, record: record, validation: report, trainingSessions: train.rows, featureCount: spec.columns.count,
+                       fitSeconds: fitSeconds, unmatchedLabels: join.unmatchedLabels, unlabelledSessions: join.unlabelledSessions,
+                       classes: classes, classCounts: train.classCounts)
+    }
+
+    /// Visitors held out for validation: visitors in order of first labelled
+    /// session, shuffled by `seed`, the first `fraction` of them. Depends on
+    /// input order only, not on the pseudonym key.
+    static func heldOutVisitors(matrix: FeatureMatrix, rows: [Int], fraction: Double, seed: UInt64) -> Set<String> {
+        var seen = Set<String>()
+        var visitors: [String] = []
+        for r in rows where seen.insert(matrix.visitorIDs[r]).inserted { visitors.append(matrix.visitorIDs[r]) }
+        var rng = SeededGenerator(seed: seed)
+        for i in stride(from: visitors.count - 1, to: 0, by: -1) {
+            let j = Int(rng.next() % UInt64(i + 1))
+            visitors.swapAt(i, j)
+        }
+        let count = Int((Double(visitors.count) * fraction).rounded())
+        return Set(visitors.prefix(count))
+    }
+}
