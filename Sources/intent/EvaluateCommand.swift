@@ -39,7 +39,7 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         let classifier = try ModelFile.loadClassifier(path: model)
-        let data = try input.load(sessionizer: classifier.featureSpec.sessionizer, quiet: output.quiet)
+        let data = try input.load(sessionizer: classifier.requireFeatureSpec().sessionizer, quiet: output.quiet)
         var skipped = SkipReport()
         let labelSet = try LabelSet.read(path: labels, skipInvalid: input.skipInvalid, skipped: &skipped)
         for line in skipped.lines { Console.note(line) }

@@ -51,7 +51,7 @@ struct ScoreCommand: ParsableCommand {
             if !output.quiet { Console.note("scored \(x.rows) rows in \(String(format: "%.3f", seconds)) s") }
             return
         }
-        let data = try input.load(sessionizer: classifier.featureSpec.sessionizer, quiet: output.quiet)
+        let data = try input.load(sessionizer: classifier.requireFeatureSpec().sessionizer, quiet: output.quiet)
         let started = DispatchTime.now()
         let (table, _) = try ScoreTable.score(model: classifier, data: data, prefix: prefix.map { .pageViews($0) } ?? .all, threads: threads)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9

@@ -40,7 +40,9 @@ public struct EventTable: Sendable {
 
     /// Appends a validated record. `visitorPseudonym` replaces the raw id.
     public mutating func append(_ e: RawEvent, visitorPseudonym: String) {
+        // Traffic fields are matched by name, so they are lower-cased; visitor attributes keep their spelling.
         func code(_ s: String?) -> Int32 { s.map { pool.intern($0.lowercased().trimmingWhitespace) } ?? StringPool.empty }
+        func text(_ s: String?) -> Int32 { s.map { pool.intern($0.trimmingWhitespace) } ?? StringPool.empty }
         visitor.append(pool.intern(visitorPseudonym))
         session.append(e.sessionId.map { pool.intern($0) } ?? StringPool.empty)
         let ts = e.timestamp!
@@ -66,10 +68,10 @@ public struct EventTable: Sendable {
         source.append(code(src))
         medium.append(code(med))
         campaign.append(code(camp))
-        country.append(code(e.country))
-        region.append(code(e.region))
-        gender.append(code(e.gender))
-        ageBand.append(code(e.ageBand))
+        country.append(text(e.country))
+        region.append(text(e.region))
+        gender.append(text(e.gender))
+        ageBand.append(text(e.ageBand))
         consent.append(e.consent.map { $0 ? 1 : 0 } ?? -1)
         engagementMs.append(e.engagementMs.map { Int32(clamping: $0) } ?? -1)
         scrollPct.append(e.scrollPct.map { Float($0) } ?? .nan)

@@ -83,6 +83,7 @@ public enum FeatureSpecError: Error, CustomStringConvertible, Equatable {
     case columnsMismatch
     case badTaxonomy(String)
     case columnCount(expected: Int, got: Int)
+    case noEventSpec
 
     public var description: String {
         switch self {
@@ -90,6 +91,7 @@ public enum FeatureSpecError: Error, CustomStringConvertible, Equatable {
         case .columnsMismatch: "the feature spec's stored columns do not match the columns it describes: the model file was edited or written by an incompatible version"
         case .badTaxonomy(let d): "the feature spec's taxonomy is invalid: \(d)"
         case .columnCount(let e, let g): "the model expects \(e) feature columns, the input has \(g)"
+        case .noEventSpec: "this model was trained on a feature table, not on events: score it with a feature table"
         }
     }
 }

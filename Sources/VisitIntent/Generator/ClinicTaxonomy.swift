@@ -37,8 +37,8 @@ public enum ClinicTaxonomy {
       - {match: "/mesotherapie*", topic: mesotherapy, kind: procedure}
       - {match: "/fils-tenseurs*", topic: thread-lift, kind: procedure}
       - {match: "/cryolipolyse*", topic: body-contouring, kind: procedure}
-      - {match: "/blog/*acide-hyaluronique*", topic: hyaluronic-acid, kind: blog}
       - {match: "/blog/*botox*", topic: botulinum-toxin, kind: blog}
+      - {match: "/blog/*acide-hyaluronique*", topic: hyaluronic-acid, kind: blog}
       - {match: "/blog/*rides*", topic: botulinum-toxin, kind: blog}
       - {match: "/blog/*laser*", topic: laser, kind: blog}
       - {match: "/blog/*peau*", topic: peeling, kind: blog}

@@ -10,7 +10,8 @@ import LinearAlgebra
 public struct LogisticRegressionModel: Classifier, Codable, Equatable {
     public var kind: String { "logistic" }
     public let classes: [String]
-    public let featureSpec: FeatureSpec
+    public let featureSpec: FeatureSpec?
+    public let featureColumns: [FeatureColumn]
     public let standardizer: Standardizer
     /// `weights[k][j]`: logit column `k`, standardised feature `j`.
     public let weights: [[Double]]
@@ -20,10 +21,11 @@ public struct LogisticRegressionModel: Classifier, Codable, Equatable {
     public var training: TrainingRecord?
     public var validation: ValidationSummary?
 
-    init(classes: [String], featureSpec: FeatureSpec, standardizer: Standardizer, weights: [[Double]], intercepts: [Double],
+    init(classes: [String], featureSpec: FeatureSpec?, featureColumns: [FeatureColumn], standardizer: Standardizer, weights: [[Double]], intercepts: [Double],
          configuration: LogisticRegressionConfiguration, solverUsed: LogisticRegressionConfiguration.Solver) {
         self.classes = classes
         self.featureSpec = featureSpec
+        self.featureColumns = featureColumns
         self.standardizer = standardizer
         self.weights = weights
         self.intercepts = intercepts
@@ -34,6 +36,7 @@ public struct LogisticRegressionModel: Classifier, Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case kind, classes
         case featureSpec = "feature_spec"
+        case featureColumns = "feature_columns"
         case standardizer = "standardization"
         case weights, intercepts, configuration
         case solverUsed = "solver_used"
@@ -45,7 +48,11 @@ public struct LogisticRegressionModel: Classifier, Codable, Equatable {
         let kind = try c.decode(String.self, forKey: .kind)
         guard kind == "logistic" else { throw ModelFileError.wrongKind(expected: "logistic", found: kind) }
         classes = try c.decode([String].self, forKey: .classes)
-        featureSpec = try c.decode(FeatureSpec.self, forKey: .featureSpec).validated()
+        featureSpec = try c.decodeIfPresent(FeatureSpec.self, forKey: .featureSpec)?.validated()
+        featureColumns = try c.decode([FeatureColumn].self, forKey: .featureColumns)
+        if let spec = featureSpec, spec.columns != featureColumns {
+            throw ModelFileError.invalid("the model's feature columns differ from its feature spec")
+        }
         standardizer = try c.decode(Standardizer.self, forKey: .standardizer)
         weights = try c.decode([[Double]].self, forKey: .weights)
         intercepts = try c.decode([Double].self, forKey: .intercepts)
@@ -53,7 +60,7 @@ public struct LogisticRegressionModel: Classifier, Codable, Equatable {
         solverUsed = try c.decode(LogisticRegressionConfiguration.Solver.self, forKey: .solverUsed)
         training = try c.decodeIfPresent(TrainingRecord.self, forKey: .training)
         validation = try c.decodeIfPresent(ValidationSummary.self, forKey: .validation)
-        let d = featureSpec.columns.count
+        let d = featureColumns.count
         let m = classes.count == 2 ? 1 : classes.count
         guard classes.count >= 2, weights.count == m, weights.allSatisfy({ $0.count == d }), intercepts.count == m,
               standardizer.means.count == d, standardizer.scales.count == d, standardizer.transforms.count == d else {
@@ -65,7 +72,8 @@ public struct LogisticRegressionModel: Classifier, Codable, Equatable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(kind, forKey: .kind)
         try c.encode(classes, forKey: .classes)
-        try c.encode(featureSpec, forKey: .featureSpec)
+        try c.encodeIfPresent(featureSpec, forKey: .featureSpec)
+        try c.encode(featureColumns, forKey: .featureColumns)
         try c.encode(standardizer, forKey: .standardizer)
         try c.encode(weights, forKey: .weights)
         try c.encode(intercepts, forKey: .intercepts)
@@ -134,7 +142,9 @@ public struct LogisticRegressionModel: Classifier, Codable, Equatable {
         var md = "# Model card: multinomial logistic regression\n\n"
         md += "- **Kind:** `logistic` (softmax over \(classes.count) classes\(classes.count == 2 ? ", one logit" : "")), solver \(solverUsed.rawValue)\n"
         md += "- **Classes:** \(classes.joined(separator: ", "))\n"
-        md += "- **Features:** \(featureSpec.columns.count) (taxonomy topics: \(((try? FeatureLayout(spec: featureSpec))?.taxonomy.topics ?? []).joined(separator: ", ")))\n"
+        md += "- **Features:** \(featureColumns.count)"
+        if let spec = featureSpec, let layout = try? FeatureLayout(spec: spec) { md += " (taxonomy topics: \(layout.taxonomy.topics.joined(separator: ", ")))" }
+        md += "\n"
         md += "- **Penalty:** L2 λ = \(configuration.l2)" + (configuration.l1 > 0 ? ", L1 α = \(configuration.l1)" : "") + "\n"
         switch configuration.classWeight {
         case .none: break
@@ -156,7 +166,7 @@ public struct LogisticRegressionModel: Classifier, Codable, Equatable {
             md += "\n\(v.sessions) validation sessions.\n"
         }
         md += "\n## What pushes each class\n\nCoefficients on standardised features: the change in the class's logit for one standard deviation more of the feature.\n"
-        let columns = featureSpec.columns
+        let columns = featureColumns
         for (k, w) in weights.enumerated() {
             let name = classes.count == 2 ? "\(classes[1]) (vs \(classes[0]))" : classes[k]
             let ranked = w.enumerated().sorted { (abs($0.element), $1.offset) > (abs($1.element), $0.offset) }.prefix(8)

@@ -27,7 +27,7 @@ public struct LogisticRegressionTrainer: Trainer {
         return (0..<data.rows).map { i in (perClass?[Int(data.y[i])] ?? 1) * (data.sampleWeights?[i] ?? 1) }
     }
 
-    public func fit(_ data: TrainingData, featureSpec: FeatureSpec, seed: UInt64, progress: Progress? = nil) throws -> (LogisticRegressionModel, TrainingRecord) {
+    public func fit(_ data: TrainingData, featureSpec: FeatureSpec? = nil, seed: UInt64 = 0, progress: Progress? = nil) throws -> (LogisticRegressionModel, TrainingRecord) {
         guard data.rows > 0 else { throw TrainingError.noRows }
         let present = zip(data.classes, data.classCounts).filter { $0.1 > 0 }.map(\.0)
         guard present.count >= 2 else { throw TrainingError.tooFewClasses(present) }
@@ -66,7 +66,7 @@ public struct LogisticRegressionTrainer: Trainer {
         }
         // Column-major per output for the file: weights[k][j].
         let w = (0..<m).map { k in (0..<d).map { j in theta[j * m + k] } }
-        let model = LogisticRegressionModel(classes: data.classes, featureSpec: featureSpec, standardizer: standardizer,
+        let model = LogisticRegressionModel(classes: data.classes, featureSpec: featureSpec, featureColumns: data.columns, standardizer: standardizer,
                                             weights: w, intercepts: Array(theta[(d * m)...]), configuration: config, solverUsed: solver)
         var counts: [String: Int] = [:]
         for (c, n) in zip(data.classes, data.classCounts) { counts[c] = n }

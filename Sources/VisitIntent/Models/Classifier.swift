@@ -10,8 +10,11 @@ public protocol Classifier: Sendable, Encodable {
     var kind: String { get }
     /// Class names, in the order of probability columns.
     var classes: [String] { get }
-    /// How to rebuild the model's feature vectors from events.
-    var featureSpec: FeatureSpec { get }
+    /// How to rebuild the model's feature vectors from events; `nil` for a
+    /// model trained on a ready-made feature table.
+    var featureSpec: FeatureSpec? { get }
+    /// The input columns, in order.
+    var featureColumns: [FeatureColumn] { get }
     /// `rows × classes` probabilities for `rows × features` inputs.
     func predictProbabilities(_ x: Matrix<Float>, threads: Int) throws -> Matrix<Double>
     /// A Markdown model card: what the model is, what it learned, how it did.
@@ -23,9 +26,15 @@ public protocol Classifier: Sendable, Encodable {
 extension Classifier {
     /// Checks the input width against the model's features.
     public func checkWidth(_ x: Matrix<Float>) throws {
-        if x.columns != featureSpec.columns.count {
-            throw FeatureSpecError.columnCount(expected: featureSpec.columns.count, got: x.columns)
+        if x.columns != featureColumns.count {
+            throw FeatureSpecError.columnCount(expected: featureColumns.count, got: x.columns)
         }
+    }
+
+    /// The feature spec, or an error saying the model cannot read events.
+    public func requireFeatureSpec() throws -> FeatureSpec {
+        guard let spec = featureSpec else { throw FeatureSpecError.noEventSpec }
+        return spec
     }
 }
 

@@ -3,7 +3,7 @@
 /// randomness comes from `seed` (the scikit-learn estimator contract).
 public protocol Trainer: Sendable {
     associatedtype Model: Classifier
-    func fit(_ data: TrainingData, featureSpec: FeatureSpec, seed: UInt64, progress: Progress?) throws -> (Model, TrainingRecord)
+    func fit(_ data: TrainingData, featureSpec: FeatureSpec?, seed: UInt64, progress: Progress?) throws -> (Model, TrainingRecord)
 }
 
 /// How a model was trained, stored in its file. Holds no time stamps or

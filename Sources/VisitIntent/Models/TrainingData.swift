@@ -8,17 +8,20 @@ public struct TrainingData: Sendable {
     public var y: [Int32]
     public var classes: [String]
     public var sampleWeights: [Double]?
-    /// Column transforms for linear models (from the feature spec).
-    public var transforms: [FeatureColumn.Transform]
+    /// The columns (names, and transforms for linear models).
+    public var columns: [FeatureColumn]
 
-    public init(x: Matrix<Float>, y: [Int32], classes: [String], sampleWeights: [Double]? = nil, transforms: [FeatureColumn.Transform]? = nil) {
+    public init(x: Matrix<Float>, y: [Int32], classes: [String], sampleWeights: [Double]? = nil, columns: [FeatureColumn]? = nil) {
         precondition(x.rows == y.count, "one label per row")
+        precondition(columns == nil || columns!.count == x.columns, "one column description per feature")
         self.x = x
         self.y = y
         self.classes = classes
         self.sampleWeights = sampleWeights
-        self.transforms = transforms ?? Array(repeating: .none, count: x.columns)
+        self.columns = columns ?? (0..<x.columns).map { FeatureColumn(name: "x\($0)", group: "input", label: "feature x\($0)") }
     }
+
+    public var transforms: [FeatureColumn.Transform] { columns.map(\.transform) }
 
     public var rows: Int { x.rows }
 

@@ -24,6 +24,7 @@ struct StrongWolfeLineSearch {
     func search<O: DifferentiableObjective>(_ objective: O, x: [Double], f0: Double, slope0: Double, d: [Double],
                                             initialStep: Double) -> (Point, Int)? {
         var evaluations = 0
+        var best: Point? = nil
         func evaluate(_ alpha: Double) -> Point {
             var xn = x
             for i in 0..<xn.count { xn[i] += alpha * d[i] }
@@ -32,11 +33,33 @@ struct StrongWolfeLineSearch {
             evaluations += 1
             var s = 0.0
             for i in 0..<g.count { s += g[i] * d[i] }
-            return Point(alpha: alpha, f: f, slope: s, x: xn, g: g)
+            let p = Point(alpha: alpha, f: f, slope: s, x: xn, g: g)
+            if f.isFinite && f <= f0 + c1 * alpha * slope0 && (best == nil || f < best!.f) { best = p }
+            return p
+        }
+        func sufficient(_ p: Point) -> Bool { p.f.isFinite && p.f <= f0 + c1 * p.alpha * slope0 }
+        /// Algorithm 3.6: shrink the bracket [lo, hi] that holds a strong-Wolfe step.
+        func zoom(_ lo: Point, _ hi: Point) -> (Point, Int)? {
+            var lo = lo, hi = hi
+            while evaluations < maxEvaluations {
+                let a = min(lo.alpha, hi.alpha), b = max(lo.alpha, hi.alpha)
+                if b - a < 1e-16 * max(1, b) { break }
+                var alpha = cubicMinimizer(lo, hi) ?? (lo.alpha + hi.alpha) / 2
+                let margin = 0.1 * (b - a)
+                if !(alpha > a + margin && alpha < b - margin) { alpha = (lo.alpha + hi.alpha) / 2 }
+                let p = evaluate(alpha)
+                if !sufficient(p) || p.f >= lo.f {
+                    hi = p
+                } else {
+                    if abs(p.slope) <= -c2 * slope0 { return (p, evaluations) }
+                    if p.slope * (hi.alpha - lo.alpha) >= 0 { hi = lo }
+                    lo = p
+                }
+            }
+            return best.map { ($0, evaluations) }
         }
         var previous = Point(alpha: 0, f: f0, slope: slope0, x: x, g: [])
         var alpha = initialStep
-        var best: Point? = nil
         var i = 0
         while evaluations < maxEvaluations {
             let current = evaluate(alpha)
@@ -44,43 +67,14 @@ struct StrongWolfeLineSearch {
                 alpha = (previous.alpha + alpha) / 2
                 continue
             }
-            if current.f <= f0 + c1 * current.alpha * slope0 { best = current }
-            if current.f > f0 + c1 * current.alpha * slope0 || (i > 0 && current.f >= previous.f) {
-                return zoom(objective, lo: previous, hi: current, f0: f0, slope0: slope0, evaluate: evaluate, evaluations: &evaluations, fallback: best)
-            }
+            if !sufficient(current) || (i > 0 && current.f >= previous.f) { return zoom(previous, current) }
             if abs(current.slope) <= -c2 * slope0 { return (current, evaluations) }
-            if current.slope >= 0 {
-                return zoom(objective, lo: current, hi: previous, f0: f0, slope0: slope0, evaluate: evaluate, evaluations: &evaluations, fallback: best)
-            }
+            if current.slope >= 0 { return zoom(current, previous) }
             previous = current
             alpha *= 2.5
             i += 1
         }
         return best.map { ($0, evaluations) }
-    }
-
-    private func zoom<O: DifferentiableObjective>(_ objective: O, lo: Point, hi: Point, f0: Double, slope0: Double,
-                                                  evaluate: (Double) -> Point, evaluations: inout Int, fallback: Point?) -> (Point, Int)? {
-        var lo = lo, hi = hi
-        var best = fallback
-        while evaluations < maxEvaluations {
-            let a = min(lo.alpha, hi.alpha), b = max(lo.alpha, hi.alpha)
-            var alpha = cubicMinimizer(lo, hi) ?? (lo.alpha + hi.alpha) / 2
-            let margin = 0.1 * (b - a)
-            if !(alpha > a + margin && alpha < b - margin) { alpha = (lo.alpha + hi.alpha) / 2 }
-            if b - a < 1e-16 * max(1, b) { break }
-            let p = evaluate(alpha)
-            if p.f.isFinite && p.f <= f0 + c1 * p.alpha * slope0 && (best == nil || p.f < best!.f) { best = p }
-            if !p.f.isFinite || p.f > f0 + c1 * p.alpha * slope0 || p.f >= lo.f {
-                hi = p
-            } else {
-                if abs(p.slope) <= -c2 * slope0 { return (p, evaluations) }
-                if p.slope * (hi.alpha - lo.alpha) >= 0 { hi = lo }
-                lo = p
-            }
-        }
-        if let best { return (best, evaluations) }
-        return lo.alpha > 0 && lo.f < f0 ? (lo, evaluations) : nil
     }
 
     /// Minimiser of the cubic interpolating f and f' at two points (N&W eq. 3.59).

@@ -61,7 +61,7 @@ public struct TrainingJob {
         var trainRows = join.rows, trainY = join.y
         var validationMatrix: Matrix<Float>? = nil
         var validationY: [Int32] = []
-        var classes = join.classes
+        let classes = join.classes
         switch validation {
         case .none: break
         case .split(let fraction):
@@ -85,12 +85,8 @@ public struct TrainingJob {
         var counts = [Int](repeating: 0, count: classes.count)
         for y in trainY { counts[Int(y)] += 1 }
         let missing = zip(classes, counts).filter { $0.1 == 0 }.map(\.0)
-        if !missing.isEmpty {
-            if case .split = validation { throw TrainingError.classOnlyInValidation(missing) }
-            // Drop classes that no labelled row has (cannot happen without validation).
-            classes = classes.filter { !missing.contains($0) }
-        }
-        let train = TrainingData(x: matrix.subset(trainRows).values, y: trainY, classes: classes, transforms: spec.columns.map(\.transform))
+        if !missing.isEmpty { throw TrainingError.classOnlyInValidation(missing) }
+        let train = TrainingData(x: matrix.subset(trainRows).values, y: trainY, classes: classes, columns: spec.columns)
         let started = DispatchTime.now()
         var fitted: any Classifier
         var record: TrainingRecord

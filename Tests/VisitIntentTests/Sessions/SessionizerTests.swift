@@ -1,0 +1,80 @@
+import Testing
+import VisitIntent
+import VisitIntentTestSupport
+
+@Suite struct SessionizerTests {
+    typealias T = TestSupport
+
+    func sessions(_ lines: [String], _ configure: (inout SessionizerConfiguration) -> Void = { _ in }) throws -> (EventTable, SessionTable) {
+        let (table, _) = try T.read(lines.joined(separator: "\n") + "\n")
+        var c = SessionizerConfiguration()
+        configure(&c)
+        return (table, Sessionizer(configuration: c).sessions(of: table))
+    }
+
+    @Test func inactivityGapSplitsAt30Minutes() throws {
+        let (_, s) = try sessions([
+            T.event("v", "2026-09-01T10:00:00Z"),
+            T.event("v", "2026-09-01T10:29:59Z"),   // 29:59 later: same session
+            T.event("v", "2026-09-01T11:00:00Z"),   // 30:01 later: new session
+        ])
+        #expect(s.count == 2)
+        #expect(s.eventCount == [2, 1])
+    }
+
+    @Test func configurableTimeout() throws {
+        let (_, s) = try sessions([T.event("v", "2026-09-01T10:00:00Z"), T.event("v", "2026-09-01T10:20:00Z")]) { $0.inactivityTimeoutMinutes = 10 }
+        #expect(s.count == 2)
+    }
+
+    @Test func unsortedInputGivesTheSameSessions() throws {
+        let lines = [T.event("v", "2026-09-01T10:00:00Z", url: "/a"), T.event("w", "2026-09-01T10:05:00Z", url: "/b"),
+                     T.event("v", "2026-09-01T10:10:00Z", url: "/c"), T.event("v", "2026-09-01T12:00:00Z", url: "/d")]
+        let (t1, s1) = try sessions(lines)
+        let (t2, s2) = try sessions(lines.reversed())
+        #expect(s1.count == 3 && s2.count == 3)
+        let paths1 = (0..<s1.count).map { s in s1.events(of: s).map { t1.pool[t1.path[Int($0)]] } }
+        let paths2 = (0..<s2.count).map { s in s2.events(of: s).map { t2.pool[t2.path[Int($0)]] } }
+        #expect(paths1 == [["/a", "/c"], ["/b"], ["/d"]])
+        #expect(paths1 == paths2)
+    }
+
+    @Test func midnightDoesNotSplitUnlessAsked() throws {
+        let lines = [T.event("v", "2026-09-01T23:50:00+02:00"), T.event("v", "2026-09-02T00:10:00+02:00")]
+        #expect(try sessions(lines).1.count == 1)
+        #expect(try sessions(lines) { $0.splitAtMidnight = true }.1.count == 2)
+    }
+
+    @Test func timeZoneOffsetsOrderByInstant() throws {
+        // 10:00+02:00 is 08:00Z; 08:20Z is twenty minutes later although its local clock reads earlier than 10:00.
+        let (_, s) = try sessions([T.event("v", "2026-09-01T08:20:00Z", url: "/second"), T.event("v", "2026-09-01T10:00:00+02:00", url: "/first")])
+        #expect(s.count == 1)
+        #expect(s.end[0] - s.start[0] == 20 * 60_000)
+    }
+
+    @Test func newSourceStartsANewSession() throws {
+        let lines = [T.event("v", "2026-09-01T10:00:00Z", extra: "\"source\":\"google\""),
+                     T.event("v", "2026-09-01T10:05:00Z"),
+                     T.event("v", "2026-09-01T10:06:00Z", extra: "\"source\":\"google\""),
+                     T.event("v", "2026-09-01T10:07:00Z", extra: "\"source\":\"facebook\"")]
+        #expect(try sessions(lines).1.eventCount == [3, 1])
+        #expect(try sessions(lines) { $0.splitOnSourceChange = false }.1.count == 1)
+    }
+
+    @Test func explicitSessionIdsWin() throws {
+        let (_, s) = try sessions([T.event("v", "2026-09-01T10:00:00Z", session: "A"), T.event("v", "2026-09-01T15:00:00Z", session: "A"),
+                                   T.event("v", "2026-09-01T10:01:00Z", session: "B")])
+        #expect(s.count == 2)
+        #expect(s.id == ["A", "B"])
+        #expect(s.eventCount == [2, 1])
+    }
+
+    @Test func visitorHistoryCountsEarlierSessions() throws {
+        let days = ["2026-09-01", "2026-09-03", "2026-09-20", "2026-10-05"]
+        let (_, s) = try sessions(days.map { T.event("v", "\($0)T10:00:00Z") })
+        #expect(s.visitIndex == [0, 1, 2, 3])
+        #expect(s.previous7Days == [0, 1, 0, 0])
+        #expect(s.previous30Days == [0, 1, 2, 1])
+        #expect(s.daysSinceFirstVisit == [0, 2, 19, 34])
+    }
+}

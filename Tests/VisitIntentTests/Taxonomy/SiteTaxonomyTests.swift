@@ -1,0 +1,71 @@
+import Testing
+import VisitIntent
+
+@Suite struct SiteTaxonomyTests {
+    let yaml = """
+    version: 1
+    strip_prefixes: [/fr]
+    fallback: {topic: general, kind: other}
+    rules:
+      - {match: "/", kind: home}
+      - {match: "/acide-hyaluronique*", topic: hyaluronic-acid, kind: procedure}
+      - {match: "/tarifs", kind: pricing}
+      - {match: "/blog/**", kind: blog}
+      - {match: "/blog/*/botox", topic: botulinum-toxin, kind: blog}
+      - {regex: "^/soins/[a-z-]+$", kind: procedure}
+      - {match: "/faq/?", kind: faq}
+    """
+
+    @Test func firstMatchWinsAndGlobsRespectSegments() throws {
+        let t = try SiteTaxonomy.parse(yaml: yaml)
+        #expect(t.classify("/") == ("general", "home"))
+        #expect(t.classify("/acide-hyaluronique") == ("hyaluronic-acid", "procedure"))
+        #expect(t.classify("/acide-hyaluronique-levres") == ("hyaluronic-acid", "procedure"))
+        #expect(t.classify("/acide-hyaluronique/levres") == ("general", "other"))  // `*` stays within a segment
+        #expect(t.classify("/tarifs") == ("general", "pricing"))
+        #expect(t.classify("/tarifs/laser") == ("general", "other"))
+        #expect(t.classify("/blog/2026/botox") == ("general", "blog"))  // the earlier `**` rule wins
+        #expect(t.classify("/soins/peeling") == ("general", "procedure"))
+        #expect(t.classify("/soins/peeling/x") == ("general", "other"))
+        #expect(t.classify("/faq/a") == ("general", "faq"))
+        #expect(t.classify("/fr/tarifs") == ("general", "pricing"))  // prefix stripped
+        #expect(t.classify("/fr") == ("general", "home"))
+    }
+
+    @Test func columnsComeFromTheRules() throws {
+        let t = try SiteTaxonomy.parse(yaml: yaml)
+        #expect(t.topics == ["hyaluronic-acid", "botulinum-toxin", "general"])
+        #expect(Array(t.kinds.prefix(PageKind.standard.count)) == PageKind.standard)
+    }
+
+    @Test(arguments: [
+        ("rules: 3", "'rules' must be a list"),
+        ("rules:\n  - {match: tarifs, kind: pricing}", "must start with '/'"),
+        ("rules:\n  - {kind: pricing}", "needs 'match'"),
+        ("rules:\n  - {match: /a}", "neither a topic nor a kind"),
+        ("rules:\n  - {regex: '([', kind: x}", "invalid regex"),
+        ("version: 2\nrules: []", "version 2"),
+        ("rulez: []", "unknown key 'rulez'"),
+        ("rules: [", "not valid YAML"),
+    ])
+    func badTaxonomiesAreExplained(text: String, message: String) {
+        #expect { try SiteTaxonomy.parse(yaml: text, file: "t.yaml") } throws: { "\($0)".contains(message) && "\($0)".contains("t.yaml") }
+    }
+
+    @Test func genericTaxonomyKnowsCommonWords() {
+        let t = SiteTaxonomy.generic
+        #expect(t.classify("/prendre-rendez-vous").kind == "booking")
+        #expect(t.classify("/en/pricing").kind == "pricing")
+        #expect(t.classify("/blog/some-post").kind == "blog")
+        #expect(t.classify("/").kind == "home")
+    }
+
+    @Test func pageURLNormalisation() {
+        let u = PageURL("HTTPS://www.Example.fr:443/Blog//Post/?gclid=abc&utm_campaign=Spring#x")
+        #expect(u.host == "example.fr")
+        #expect(u.path == "/blog/post")
+        #expect(u.utmSource == "google" && u.utmMedium == "cpc" && u.utmCampaign == "spring")
+        #expect(PageURL("tarifs").path == "/tarifs")
+        #expect(PageURL("").path == "/")
+    }
+}
