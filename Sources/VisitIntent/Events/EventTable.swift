@@ -34,6 +34,12 @@ public struct EventTable: Sendable {
     public var scrollPct: [Float] = []
     public var searched: [Bool] = []
 
+    /// Parsed URLs by their raw text: pages repeat, so each is parsed once.
+    private var urlCache: [String: (path: Int32, host: Int32, source: String?, medium: String?, campaign: String?)] = [:]
+    private var referrerCache: [String: Int32] = [:]
+    private var lowercasedCache: [String: Int32] = [:]
+    private var trimmedCache: [String: Int32] = [:]
+
     public init() {}
 
     public var count: Int { time.count }
@@ -41,8 +47,20 @@ public struct EventTable: Sendable {
     /// Appends a validated record. `visitorPseudonym` replaces the raw id.
     public mutating func append(_ e: RawEvent, visitorPseudonym: String) {
         // Traffic fields are matched by name, so they are lower-cased; visitor attributes keep their spelling.
-        func code(_ s: String?) -> Int32 { s.map { pool.intern($0.lowercased().trimmingWhitespace) } ?? StringPool.empty }
-        func text(_ s: String?) -> Int32 { s.map { pool.intern($0.trimmingWhitespace) } ?? StringPool.empty }
+        func code(_ s: String?) -> Int32 {
+            guard let s else { return StringPool.empty }
+            if let c = lowercasedCache[s] { return c }
+            let c = pool.intern(s.lowercased().trimmingWhitespace)
+            lowercasedCache[s] = c
+            return c
+        }
+        func text(_ s: String?) -> Int32 {
+            guard let s else { return StringPool.empty }
+            if let c = trimmedCache[s] { return c }
+            let c = pool.intern(s.trimmingWhitespace)
+            trimmedCache[s] = c
+            return c
+        }
         visitor.append(pool.intern(visitorPseudonym))
         session.append(e.sessionId.map { pool.intern($0) } ?? StringPool.empty)
         let ts = e.timestamp!
@@ -53,17 +71,30 @@ public struct EventTable: Sendable {
         otherName.append(k == .other ? pool.intern(e.event ?? "") : StringPool.empty)
         var src = e.source, med = e.medium, camp = e.campaign
         if let u = e.url, !u.isEmpty {
-            let page = PageURL(u)
-            path.append(pool.intern(page.path))
-            host.append(pool.intern(page.host))
-            if src == nil || src!.isEmpty { src = page.utmSource }
-            if med == nil || med!.isEmpty { med = page.utmMedium }
-            if camp == nil || camp!.isEmpty { camp = page.utmCampaign }
+            let page: (path: Int32, host: Int32, source: String?, medium: String?, campaign: String?)
+            if let cached = urlCache[u] { page = cached } else {
+                let parsed = PageURL(u)
+                page = (pool.intern(parsed.path), pool.intern(parsed.host), parsed.utmSource, parsed.utmMedium, parsed.utmCampaign)
+                if urlCache.count < 1_000_000 { urlCache[u] = page }
+            }
+            path.append(page.path)
+            host.append(page.host)
+            if src == nil || src!.isEmpty { src = page.source }
+            if med == nil || med!.isEmpty { med = page.medium }
+            if camp == nil || camp!.isEmpty { camp = page.campaign }
         } else {
             path.append(StringPool.empty)
             host.append(StringPool.empty)
         }
-        referrerHost.append(e.referrer.map { $0.isEmpty ? StringPool.empty : pool.intern(PageURL($0).host) } ?? StringPool.empty)
+        if let r = e.referrer, !r.isEmpty {
+            if let cached = referrerCache[r] { referrerHost.append(cached) } else {
+                let code = pool.intern(PageURL(r).host)
+                if referrerCache.count < 1_000_000 { referrerCache[r] = code }
+                referrerHost.append(code)
+            }
+        } else {
+            referrerHost.append(StringPool.empty)
+        }
         device.append(e.device ?? .unknown)
         source.append(code(src))
         medium.append(code(med))

@@ -68,7 +68,8 @@ public struct FeatureExtractor: Sendable {
             return m
         }
         let genderMap = levelMap(spec.genderLevels), ageMap = levelMap(spec.ageBandLevels), regionMap = levelMap(spec.regionLevels)
-        var channels = [UInt16](repeating: 0, count: rows)
+        let unknownCodes = Set(["unknown", "(not set)", "Unknown"].compactMap { events.pool.code(of: $0) })
+        var channels = sessionChannels(events: events, sessions: sessions, prefix: prefix, internalHosts: internalHosts)
         var landingKinds = [UInt16](repeating: 0, count: rows)
         var landingTopics = [UInt16](repeating: 0, count: rows)
         let chunk = 2048
@@ -81,10 +82,8 @@ public struct FeatureExtractor: Sendable {
                         Parallel.forEach(blocks: chunks, threads: threads) { c in
                             for s in (c * chunk)..<min(rows, (c + 1) * chunk) {
                                 let row = UnsafeMutableBufferPointer(rebasing: out[(s * width)..<((s + 1) * width)])
-                                let (ch, lk, lt) = fill(row: row, session: s, events: events, sessions: sessions, prefix: prefix, info: info,
-                                                        bigramBucket: bigramBucket, internalHosts: internalHosts,
-                                                        genderMap: genderMap, ageMap: ageMap, regionMap: regionMap)
-                                channelOut[s] = UInt16(ch)
+                                let (lk, lt) = fill(row: row, session: s, channel: Int(channelOut[s]), events: events, sessions: sessions, prefix: prefix, info: info,
+                                                    bigramBucket: bigramBucket, genderMap: genderMap, ageMap: ageMap, regionMap: regionMap, unknownCodes: unknownCodes)
                                 landingKindOut[s] = UInt16(lk)
                                 landingTopicOut[s] = UInt16(lt)
                             }
@@ -100,10 +99,40 @@ public struct FeatureExtractor: Sendable {
                              sessionStart: sessions.start)
     }
 
-    /// Fills one row; returns the channel, landing kind and landing topic indices for segments.
-    private func fill(row: UnsafeMutableBufferPointer<Float>, session s: Int, events: EventTable, sessions: SessionTable, prefix: SessionPrefix,
-                      info: PathInfo, bigramBucket: [Int32], internalHosts: Set<String>,
-                      genderMap: [Int32: Int], ageMap: [Int32: Int], regionMap: [Int32: Int]) -> (Int, Int, Int) {
+    /// The channel of each session: from its first event that carries a source,
+    /// a medium or an external referrer (direct when none does). Grouping is
+    /// string matching, so it is done once per distinct (source, medium, referrer).
+    func sessionChannels(events: EventTable, sessions: SessionTable, prefix: SessionPrefix, internalHosts: Set<String>) -> [UInt16] {
+        var cache: [SIMD3<Int32>: UInt16] = [:]
+        var internalCodes = Set<Int32>()
+        for h in internalHosts { if let c = events.pool.code(of: h) { internalCodes.insert(c) } }
+        var out = [UInt16](repeating: 0, count: sessions.count)
+        for s in 0..<sessions.count {
+            let all = sessions.events(of: s)
+            let keep = prefix.length(of: all, kinds: events.kind)
+            var key = SIMD3<Int32>(StringPool.empty, StringPool.empty, StringPool.empty)
+            for e32 in all.prefix(keep) {
+                let e = Int(e32)
+                let ref = events.referrerHost[e]
+                let external = ref != StringPool.empty && !internalCodes.contains(ref)
+                if events.source[e] != StringPool.empty || events.medium[e] != StringPool.empty || external {
+                    key = SIMD3(events.source[e], events.medium[e], external ? ref : StringPool.empty)
+                    break
+                }
+            }
+            if let c = cache[key] { out[s] = c; continue }
+            let channel = Channel.group(source: events.pool[key.x], medium: events.pool[key.y], referrerHost: events.pool[key.z], internalHosts: internalHosts)
+            let code = UInt16(Channel.allCases.firstIndex(of: channel)!)
+            cache[key] = code
+            out[s] = code
+        }
+        return out
+    }
+
+    /// Fills one row; returns the landing kind and landing topic indices for segments.
+    private func fill(row: UnsafeMutableBufferPointer<Float>, session s: Int, channel channelIndex: Int, events: EventTable, sessions: SessionTable, prefix: SessionPrefix,
+                      info: PathInfo, bigramBucket: [Int32],
+                      genderMap: [Int32: Int], ageMap: [Int32: Int], regionMap: [Int32: Int], unknownCodes: Set<Int32>) -> (Int, Int) {
         let all = sessions.events(of: s)
         let keep = prefix.length(of: all, kinds: events.kind)
         let evs = all.prefix(keep)
@@ -119,8 +148,6 @@ public struct FeatureExtractor: Sendable {
         var interacted = false
         var firstKind = -1, lastKind = -1, firstTopic = -1, previousTopic = -1
         var counts = [Int](repeating: 0, count: 7)  // form_start, form_submit, phone, booking, click, video, other
-        var source = StringPool.empty, medium = StringPool.empty, referrer = StringPool.empty
-        var channelKnown = false
         var gender = StringPool.empty, age = StringPool.empty, region = StringPool.empty
 
         let list = Array(evs)
@@ -128,14 +155,6 @@ public struct FeatureExtractor: Sendable {
         for (position, e32) in list.enumerated() {
             let e = Int(e32)
             let kind = events.kind[e]
-            if !channelKnown {
-                let ref = events.referrerHost[e]
-                let external = ref != StringPool.empty && !internalHosts.contains(events.pool[ref])
-                if events.source[e] != StringPool.empty || events.medium[e] != StringPool.empty || external {
-                    source = events.source[e]; medium = events.medium[e]; referrer = external ? ref : StringPool.empty
-                    channelKnown = true
-                }
-            }
             if gender == StringPool.empty { gender = events.gender[e] }
             if age == StringPool.empty { age = events.ageBand[e] }
             if region == StringPool.empty { region = events.region[e] }
@@ -201,8 +220,6 @@ public struct FeatureExtractor: Sendable {
         if let booking = kinds.firstIndex(of: "booking") { row[L.funnel + 8] = row[L.kindViews + booking] > 0 ? 1 : 0 }
         row[L.engagement + 0] = maxScroll
         row[L.engagement + 1] = searched ? 1 : 0
-        let channel = Channel.group(source: events.pool[source], medium: events.pool[medium], referrerHost: events.pool[referrer], internalHosts: internalHosts)
-        let channelIndex = Channel.allCases.firstIndex(of: channel)!
         row[L.channel + channelIndex] = 1
         let first = list.first.map { Int($0) } ?? Int(all.first!)
         row[L.device + Int(events.device[first].rawValue)] = 1
@@ -217,14 +234,14 @@ public struct FeatureExtractor: Sendable {
         row[L.history + 2] = Float(sessions.previous30Days[s])
         row[L.history + 3] = sessions.daysSinceFirstVisit[s]
         func oneHot(_ offset: Int, _ code: Int32, _ map: [Int32: Int], _ levels: Int) {
-            if code == StringPool.empty || ["unknown", "(not set)"].contains(events.pool[code]) { row[offset + levels + 1] = 1 }
+            if code == StringPool.empty || unknownCodes.contains(code) { row[offset + levels + 1] = 1 }
             else if let i = map[code] { row[offset + i] = 1 }
             else { row[offset + levels] = 1 }
         }
         oneHot(L.gender, gender, genderMap, spec.genderLevels.count)
         oneHot(L.ageBand, age, ageMap, spec.ageBandLevels.count)
         oneHot(L.region, region, regionMap, spec.regionLevels.count)
-        return (channelIndex, firstKind, firstTopic)
+        return (firstKind, firstTopic)
     }
 
     private func segments(matrix: Matrix<Float>, sessions: SessionTable, channels: [UInt16], landingKinds: [UInt16], landingTopics: [UInt16]) -> SessionSegments {

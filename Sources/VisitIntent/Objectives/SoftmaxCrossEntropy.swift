@@ -24,7 +24,7 @@ public struct SoftmaxCrossEntropy: TwiceDifferentiableObjective {
     public let threads: Int
     /// Logit columns: 1 for two classes, else `classCount`.
     public let outputs: Int
-    static let block = 4096
+    static let block = 512
 
     public init(x: Matrix<Float>, y: [Int32], weights: [Double]?, classCount: Int, lambda: Double, threads: Int) {
         precondition(classCount >= 2, "at least two classes")
