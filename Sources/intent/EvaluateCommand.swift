@@ -39,6 +39,7 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         let classifier = try ModelFile.loadClassifier(path: model)
+        if input.sessionTimeout != 30 && !output.quiet { Console.note("--session-timeout is ignored: the model's own sessionization rules apply") }
         let data = try input.load(sessionizer: classifier.requireFeatureSpec().sessionizer, quiet: output.quiet)
         var skipped = SkipReport()
         let labelSet = try LabelSet.read(path: labels, skipInvalid: input.skipInvalid, skipped: &skipped)

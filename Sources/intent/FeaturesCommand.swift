@@ -17,6 +17,7 @@ struct FeaturesCommand: ParsableCommand {
 
     @OptionGroup var input: EventInputOptions
     @Option(help: ArgumentHelp("Labels file (session_id,intent) to add an intent column.", valueName: "file")) var labels: String?
+    @Option(help: ArgumentHelp("Use this model's feature spec (same columns as the model) instead of fitting one on these events.", valueName: "file")) var model: String?
     @Option(help: ArgumentHelp("Only the first K page views of each session (early prediction).", valueName: "K")) var prefixPageViews: Int?
     @Option(help: ArgumentHelp("Output: .csv, or .npy (float32 matrix, with NAME.columns.tsv and NAME.rows.csv beside it).", valueName: "file")) var out: String
     @OptionGroup var output: OutputOptions
@@ -26,9 +27,10 @@ struct FeaturesCommand: ParsableCommand {
     }
 
     func run() throws {
-        let data = try input.load(quiet: output.quiet)
-        let spec = try FeatureSpec.fit(events: data.events, sessions: data.sessions, taxonomyYAML: try input.taxonomyYAML(),
-                                       configuration: { var c = FeatureConfiguration(); c.sessionizer = input.sessionizer(); return c }())
+        let modelSpec = try model.map { try ModelFile.loadClassifier(path: $0).requireFeatureSpec() }
+        let data = try input.load(sessionizer: modelSpec?.sessionizer, quiet: output.quiet)
+        let spec = try modelSpec ?? FeatureSpec.fit(events: data.events, sessions: data.sessions, taxonomyYAML: try input.taxonomyYAML(),
+                                                    configuration: { var c = FeatureConfiguration(); c.sessionizer = input.sessionizer(); return c }())
         let matrix = try FeatureExtractor(spec: spec).extract(events: data.events, sessions: data.sessions,
                                                               prefix: prefixPageViews.map { .pageViews($0) } ?? .all, threads: Parallel.defaultThreads)
         var labelColumn: [String?]? = nil
@@ -36,7 +38,8 @@ struct FeaturesCommand: ParsableCommand {
             var skipped = SkipReport()
             let set = try LabelSet.read(path: labels, skipInvalid: input.skipInvalid, skipped: &skipped)
             for line in skipped.lines { Console.note(line) }
-            labelColumn = matrix.sessionIDs.map { set.intentBySession[$0] }
+            let keyed = set.pseudonymized(data.pseudonymizer)
+            labelColumn = matrix.sessionIDs.map { keyed.intentBySession[$0] }
             let matched = labelColumn!.compactMap { $0 }.count
             if matched == 0 { throw ValidationError("no label in \(labels) matches a session of the events") }
             if !output.quiet && matched < set.count { Console.note("\(set.count - matched) label(s) match no session") }

@@ -26,8 +26,8 @@ struct EventInputOptions: ParsableArguments {
     var pseudonymKeyFile: String?
 
     func validate() throws {
-        if maxLineBytes < 256 { throw ValidationError("--max-line-bytes must be at least 256") }
-        if !(sessionTimeout > 0) { throw ValidationError("--session-timeout must be positive") }
+        if maxLineBytes < 256 || maxLineBytes > 256 << 20 { throw ValidationError("--max-line-bytes must be between 256 and 268435456 (256 MiB)") }
+        if !(sessionTimeout > 0 && sessionTimeout <= 10_080) { throw ValidationError("--session-timeout must be more than 0 and at most 10080 minutes (a week)") }
     }
 
     func readerOptions() -> EventReader.Options {
@@ -46,9 +46,9 @@ struct EventInputOptions: ParsableArguments {
 
     func taxonomyYAML() throws -> String {
         guard let taxonomy else { return SiteTaxonomy.genericYAML }
-        guard let data = FileManager.default.contents(atPath: taxonomy), let text = String(data: data, encoding: .utf8) else {
-            throw ValidationError("cannot read the taxonomy file \(taxonomy)")
-        }
+        guard FileManager.default.fileExists(atPath: taxonomy) else { throw SiteTaxonomy.Failure(file: taxonomy, detail: "no such taxonomy file") }
+        guard let data = FileManager.default.contents(atPath: taxonomy) else { throw SiteTaxonomy.Failure(file: taxonomy, detail: "cannot read the taxonomy file") }
+        guard let text = String(data: data, encoding: .utf8) else { throw SiteTaxonomy.Failure(file: taxonomy, detail: "the taxonomy file is not UTF-8") }
         _ = try SiteTaxonomy.parse(yaml: text, file: taxonomy)
         return text
     }
@@ -63,6 +63,9 @@ struct EventInputOptions: ParsableArguments {
         let reader = EventReader(options: readerOptions(), pseudonymizer: pseudonymizer)
         let data = try SessionDataset.load(paths: events, reader: reader, sessionizer: override ?? sessionizer())
         Console.reportRead(data.readSummary, quiet: quiet)
+        if data.sessions.sessionsWithoutPageView > 0 && !quiet {
+            Console.note("\(data.sessions.sessionsWithoutPageView) session(s) without any page view left out")
+        }
         return data
     }
 }

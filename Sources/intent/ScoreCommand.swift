@@ -42,7 +42,7 @@ struct ScoreCommand: ParsableCommand {
             if let out, out != "/dev/null" {
                 let table = ScoreTable(classes: classifier.classes, sessionIDs: (0..<x.rows).map { "row-\($0)" }, visitorIDs: Array(repeating: "", count: x.rows),
                                        sessionStart: Array(repeating: 0, count: x.rows), probabilities: p)
-                try table.write(path: out, format: out.hasSuffix(".jsonl") ? ScoreTable.Format.jsonl : ScoreTable.Format.csv, level: ScoreTable.Level.session)
+                try table.write(path: out, format: out.hasSuffix(".jsonl") || out.hasSuffix(".ndjson") ? ScoreTable.Format.jsonl : ScoreTable.Format.csv, level: ScoreTable.Level.session)
             }
             if let summaryJson {
                 let json = "{\"rows\": \(x.rows), \"score_seconds\": \(seconds), \"rows_per_second\": \(Double(x.rows) / max(seconds, 1e-9))}\n"
@@ -51,6 +51,7 @@ struct ScoreCommand: ParsableCommand {
             if !output.quiet { Console.note("scored \(x.rows) rows in \(String(format: "%.3f", seconds)) s") }
             return
         }
+        if input.sessionTimeout != 30 && !output.quiet { Console.note("--session-timeout is ignored: the model's own sessionization rules apply") }
         let data = try input.load(sessionizer: classifier.requireFeatureSpec().sessionizer, quiet: output.quiet)
         let started = DispatchTime.now()
         let (table, _) = try ScoreTable.score(model: classifier, data: data, prefix: prefix.map { .pageViews($0) } ?? .all, threads: threads)

@@ -14,9 +14,16 @@ struct TrainCommand: ParsableCommand {
         Example:
           intent train --events datasets/clinic-sample/events.jsonl --labels datasets/clinic-sample/labels.csv \\
             --taxonomy datasets/clinic-taxonomy.yaml --model logistic --l2 0.001 --out models/clinic.json
+          intent train --events datasets/clinic-sample/events.jsonl --labels datasets/clinic-sample/labels.csv \\
+            --taxonomy datasets/clinic-taxonomy.yaml --model gbdt --rounds 300 --early-stopping-rounds 20 --out models/clinic-gbdt.json
+
+        Logistic options: --l2 --l1 --solver --class-weight --max-iterations --tolerance.
+        Tree options (gbdt): --rounds --learning-rate --num-leaves --max-depth --min-data-in-leaf \
+        --min-sum-hessian-in-leaf --lambda-l2 --min-gain-to-split --feature-fraction --bagging-fraction \
+        --bagging-freq --max-bin --early-stopping-rounds --early-stopping-metric.
         """)
 
-    enum ModelKind: String, ExpressibleByArgument, CaseIterable { case logistic }
+    enum ModelKind: String, ExpressibleByArgument, CaseIterable { case logistic, gbdt }
 
     @OptionGroup var input: EventInputOptions
     @Option(help: ArgumentHelp("Labels file: session_id,intent (CSV with header, or JSON Lines).", valueName: "file")) var labels: String
@@ -32,6 +39,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Class weights: none, balanced, or name=weight,… (e.g. booking=3).", valueName: "spec")) var classWeight: String = "none"
     @Option(help: "Iteration cap.") var maxIterations: Int = 1000
     @Option(help: ArgumentHelp("Stop when the largest gradient entry is below this.", valueName: "tol")) var tolerance: Double = 1e-6
+    @OptionGroup(title: "Gradient-boosted trees (--model gbdt)") var trees: TreeOptions
     @Option(help: ArgumentHelp("Hash buckets for topic transitions.", valueName: "n")) var bigramBuckets: Int = 32
     @Option(help: ArgumentHelp("Hash buckets for URL words.", valueName: "n")) var pathTokenBuckets: Int = 64
     @Option(help: ArgumentHelp("Write a machine-readable training summary (JSON), with timings.", valueName: "file")) var summaryJson: String?
@@ -41,7 +49,7 @@ struct TrainCommand: ParsableCommand {
     func validate() throws {
         if !(0..<1).contains(validationSplit) { throw ValidationError("--validation-split must be in [0, 1)") }
         if (validationEvents == nil) != (validationLabels == nil) { throw ValidationError("--validation-events and --validation-labels go together") }
-        if l2 < 0 || l1 < 0 { throw ValidationError("penalties must be non-negative") }
+        if !(l2 >= 0 && l2.isFinite && l1 >= 0 && l1.isFinite) { throw ValidationError("--l2 and --l1 must be finite and non-negative") }
         if LogisticRegressionConfiguration.Solver(rawValue: solver) == nil { throw ValidationError("--solver must be lbfgs, newton or auto") }
         if maxIterations < 1 { throw ValidationError("--max-iterations must be at least 1") }
         if !(tolerance > 0) { throw ValidationError("--tolerance must be positive") }
@@ -91,8 +99,13 @@ struct TrainCommand: ParsableCommand {
         } else if validationSplit > 0 {
             validation = .split(validationSplit)
         }
+        let choice: TrainingJob.ModelChoice
+        switch model {
+        case .logistic: choice = .logistic(config)
+        case .gbdt: choice = .gbdt(try trees.configuration())
+        }
         let job = TrainingJob(data: data, labels: labelSet, labelsPath: labels, taxonomyYAML: try input.taxonomyYAML(), features: features,
-                              validation: validation, model: .logistic(config), seed: seed, threads: threads)
+                              validation: validation, model: choice, seed: seed, threads: threads)
         let outcome = try job.run(progress: Progress(label: "training", quiet: output.quiet))
         try ModelFile.write(outcome.model, to: out)
         print(TrainingSummaryText.render(outcome, out: out))

@@ -35,13 +35,14 @@ public struct Evaluation: Codable, Sendable {
             throw EvaluationError.unknownDimension(d)
         }
         let (scores, matrix) = try ScoreTable.score(model: model, data: data, prefix: prefix, threads: threads)
-        let join = try LabelJoin(sessionIDs: scores.sessionIDs, labels: labels, classes: model.classes, labelsPath: labelsPath)
+        let join = try LabelJoin(sessionIDs: scores.sessionIDs, labels: labels.pseudonymized(data.pseudonymizer), classes: model.classes, labelsPath: labelsPath)
         var p = Matrix<Double>(rows: join.rows.count, columns: model.classes.count)
         for (k, r) in join.rows.enumerated() { for c in 0..<model.classes.count { p[k, c] = scores.probabilities[r, c] } }
         let segments = matrix.segments.subset(join.rows)
         let overall = ClassificationReport(probabilities: p, labels: join.y, classes: model.classes)
         let perSegment = dimensions.map { d in
-            SegmentReport(dimension: d, column: segments[d]!, probabilities: p, labels: join.y, classes: model.classes, minimumSessions: minimumSegmentSessions)
+            SegmentReport(dimension: d, column: segments[d]!, probabilities: p, labels: join.y, classes: model.classes, minimumSessions: minimumSegmentSessions,
+                          visitors: join.rows.map { matrix.visitorIDs[$0] })
         }
         return Evaluation(schemaVersion: schemaVersion, model: modelName, modelKind: model.kind, classes: model.classes, prefix: prefix.description,
                           unmatchedLabels: join.unmatchedLabels, unlabelledSessions: join.unlabelledSessions, overall: overall, segments: perSegment)
@@ -73,7 +74,7 @@ public struct Evaluation: Codable, Sendable {
         md += "|---|" + classes.map { _ in "---" }.joined(separator: "|") + "|\n"
         for (i, row) in o.confusion.enumerated() { md += "| \(classes[i]) | " + row.map(String.init).joined(separator: " | ") + " |\n" }
         for s in segments {
-            md += "\n## By \(s.dimension)\n\nSegments with fewer than \(s.minimumSessions) sessions are suppressed.\n\n| \(s.dimension) | sessions | accuracy | macro-F1 | log loss |\n|---|---|---|---|---|\n"
+            md += "\n## By \(s.dimension)\n\nSegments with fewer than \(s.minimumSessions) sessions or visitors are suppressed (with the next smallest, so none can be inferred from the total).\n\n| \(s.dimension) | sessions | accuracy | macro-F1 | log loss |\n|---|---|---|---|---|\n"
             for r in s.rows {
                 if r.suppressed { md += "| \(r.segment) | < \(s.minimumSessions) | — | — | — |\n" } else {
                     md += "| \(r.segment) | \(r.sessions!) | \(f(r.accuracy)) | \(f(r.macroF1)) | \(f(r.logLoss, 4)) |\n"

@@ -10,6 +10,17 @@ public enum CSVParser {
         public var detail: String
     }
 
+    /// The delimiter of a header line: comma, semicolon (French spreadsheets) or tab, whichever occurs most outside quotes.
+    public static func sniffDelimiter(_ line: UnsafeBufferPointer<UInt8>) -> UInt8 {
+        var counts: [UInt8: Int] = [UInt8(ascii: ","): 0, UInt8(ascii: ";"): 0, 0x09: 0]
+        var quoted = false
+        for b in line {
+            if b == UInt8(ascii: "\"") { quoted.toggle() } else if !quoted, counts[b] != nil { counts[b]! += 1 }
+        }
+        let best = counts.max { ($0.value, $1.key) < ($1.value, $0.key) }!
+        return best.value > 0 ? best.key : UInt8(ascii: ",")
+    }
+
     public static func split(_ line: UnsafeBufferPointer<UInt8>, delimiter: UInt8 = UInt8(ascii: ",")) throws -> [String] {
         var fields: [String] = []
         var i = 0

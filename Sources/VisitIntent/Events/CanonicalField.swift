@@ -72,16 +72,25 @@ public struct RawEvent: Sendable, Equatable {
         }
         switch field {
         case .visitorId:
+            if case .number(let n) = value { visitorId = n; return }  // UA client ids often arrive as numbers
             guard let s = try text(), !s.isEmpty else { if value == .null { return }; throw fail(.missingField, "empty visitor id") }
             visitorId = s
         case .timestamp:
             switch value {
             case .string(let s):
                 if s.isEmpty && csv { return }
-                guard let t = Timestamp.parse(s.utf8) else { throw fail(.badTimestamp, "expected RFC 3339 with an offset, or epoch milliseconds") }
+                guard let t = Timestamp.parse(s.utf8) else {
+                    let digits = s.allSatisfy(\.isNumber) ? s.count : 0
+                    let hint = digits > 0 && digits <= 10 ? " (this looks like seconds)" : digits >= 15 ? " (this looks like microseconds)" : ""
+                    throw fail(.badTimestamp, "expected RFC 3339 with an offset, or epoch milliseconds between 2000 and 2100\(hint)")
+                }
                 timestamp = t
             case .number(let n):
-                guard let t = Timestamp.parse(n.utf8) else { throw fail(.badTimestamp, "expected integer epoch milliseconds") }
+                guard let t = Timestamp.parse(n.utf8) else {
+                    let digits = n.filter(\.isNumber).count
+                    let hint = digits <= 10 ? " (this looks like seconds)" : digits >= 15 ? " (this looks like microseconds)" : ""
+                    throw fail(.badTimestamp, "expected integer epoch milliseconds between 2000 and 2100\(hint)")
+                }
                 timestamp = t
             case .null: return
             default: throw fail(.wrongType, "expected a string or an integer")

@@ -18,7 +18,7 @@ public enum Device: UInt8, CaseIterable, Sendable, Codable {
         case "desktop": self = .desktop
         case "mobile": self = .mobile
         case "tablet": self = .tablet
-        case "", "unknown", "(not set)": self = .unknown
+        case "", "unknown", "(not set)", "smart tv", "smarttv", "tv", "console", "wearable": self = .unknown  // GA4 categories we do not model
         default: return nil
         }
     }

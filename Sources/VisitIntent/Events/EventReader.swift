@@ -59,6 +59,7 @@ public struct EventReader {
         let format = options.format ?? EventReader.detectFormat(path: path)
         var header: [CanonicalField?]? = nil
         var headerNames: [String] = []
+        var delimiter = UInt8(ascii: ",")
         let skip = options.skipInvalid
 
         func handle(_ error: InputError) throws {
@@ -67,13 +68,17 @@ public struct EventReader {
 
         try LineReader(path: path, maxLineBytes: options.maxLineBytes).forEachLine { lineNumber, line in
             let location = (path, lineNumber)
-            guard case .text(let bytes) = line else {
+            guard case .text(let lineBytes) = line else {
                 if format == .csv && header == nil {
                     throw InputError(file: path, line: lineNumber, reason: .lineTooLong, detail: "the header is longer than \(options.maxLineBytes) bytes")
                 }
                 summary.records += 1
                 try handle(InputError(file: path, line: lineNumber, reason: .lineTooLong, detail: "longer than \(options.maxLineBytes) bytes"))
                 return true
+            }
+            var bytes = lineBytes
+            if lineNumber == 1, bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+                bytes = UnsafeBufferPointer(rebasing: bytes[3...])  // a UTF-8 byte-order mark
             }
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return true }  // blank lines are not records
             var record = RawEvent()
@@ -86,11 +91,14 @@ public struct EventReader {
                             if let f = CanonicalField.byName[key] { try record.assign(f, value, csv: false, at: location) }
                         }
                     } catch let f as JSONLineParser.Failure {
-                        throw InputError(file: path, line: lineNumber, reason: f.reason, detail: f.detail)
+                        let array = bytes.first(where: { $0 != 0x20 && $0 != 0x09 }) == UInt8(ascii: "[")
+                        throw InputError(file: path, line: lineNumber, reason: f.reason,
+                                         detail: array ? "a JSON array, not JSON Lines: write one event object per line" : f.detail)
                     }
                 case .csv:
                     let cells: [String]
-                    do { cells = try CSVParser.split(bytes) } catch let f as CSVParser.Failure {
+                    if header == nil { delimiter = CSVParser.sniffDelimiter(bytes) }
+                    do { cells = try CSVParser.split(bytes, delimiter: delimiter) } catch let f as CSVParser.Failure {
                         if header == nil { throw InputError(file: path, line: lineNumber, reason: .badHeader, detail: f.detail) }
                         summary.records += 1
                         throw InputError(file: path, line: lineNumber, reason: f.reason, detail: f.detail)
@@ -131,6 +139,13 @@ public struct EventReader {
             if let known = pseudonyms[raw] { pseudonym = known } else {
                 pseudonym = pseudonymizer.pseudonym(raw)
                 pseudonyms[raw] = pseudonym
+            }
+            if let raw = record.sessionId {
+                if let known = pseudonyms[raw] { record.sessionId = known } else {
+                    let p = pseudonymizer.pseudonym(raw)
+                    pseudonyms[raw] = p
+                    record.sessionId = p
+                }
             }
             table.append(record, visitorPseudonym: pseudonym)
             summary.kept += 1

@@ -16,7 +16,7 @@ public struct PageURL: Equatable, Sendable {
     public init(_ text: String) {
         var rest = Substring(text.trimmingWhitespace)
         host = ""
-        if let scheme = rest.range(of: "://") {
+        if let scheme = rest.range(of: "://"), PageURL.isScheme(rest[..<scheme.lowerBound]) {
             rest = rest[scheme.upperBound...]
             let hostEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
             var h = rest[..<hostEnd].lowercased()
@@ -38,7 +38,7 @@ public struct PageURL: Equatable, Sendable {
             query = rest[rest.index(after: q)...]
             rest = rest[..<q]
         }
-        var p = rest.lowercased()
+        var p = String(rest).decodingPathPercentEscapes.lowercased()
         if p.isEmpty || p.first != "/" { p = "/" + p }
         while p.contains("//") { p = p.replacingAll("//", with: "/") }
         if p.count > 1, p.hasSuffix("/") { p.removeLast() }
@@ -65,6 +65,12 @@ public struct PageURL: Equatable, Sendable {
         }
     }
 
+    /// `scheme` of `scheme://`: a letter, then letters, digits, `+`, `-` or `.`.
+    static func isScheme(_ s: Substring) -> Bool {
+        guard let first = s.first, first.isASCII, first.isLetter else { return false }
+        return s.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") }
+    }
+
     /// The path's segments, e.g. `["blog", "rides-du-lion"]`.
     public var segments: [Substring] { path.split(separator: "/") }
 }
@@ -86,6 +92,23 @@ extension String {
             rest = rest[r.upperBound...]
         }
         return result + rest
+    }
+
+    /// Percent-decoding of a URL path (`+` stays `+`); invalid UTF-8 results keep the original.
+    var decodingPathPercentEscapes: String {
+        guard contains("%") else { return self }
+        let b = Array(utf8)
+        var out: [UInt8] = []
+        var i = 0
+        func hex(_ c: UInt8) -> UInt8? {
+            switch c { case 48...57: c - 48; case 65...70: c - 55; case 97...102: c - 87; default: nil }
+        }
+        while i < b.count {
+            if b[i] == UInt8(ascii: "%"), i + 2 < b.count, let h = hex(b[i + 1]), let l = hex(b[i + 2]), (h << 4 | l) != UInt8(ascii: "/") {
+                out.append(h << 4 | l); i += 3
+            } else { out.append(b[i]); i += 1 }
+        }
+        return String(validating: out, as: UTF8.self) ?? self
     }
 
     /// Percent-decoding that keeps malformed escapes as they are.

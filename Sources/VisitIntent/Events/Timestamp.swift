@@ -45,7 +45,7 @@ public struct Timestamp: Sendable, Equatable, Comparable, Hashable {
         let b = Array(bytes)
         if b.isEmpty { return nil }
         if b.allSatisfy({ $0 >= 48 && $0 <= 57 }) || (b[0] == UInt8(ascii: "-") && b.count > 1 && b.dropFirst().allSatisfy({ $0 >= 48 && $0 <= 57 })) {
-            guard b.count <= 18, let value = Int64(String(decoding: b, as: UTF8.self)) else { return nil }
+            guard b.count <= 18, let value = Int64(String(decoding: b, as: UTF8.self)), plausibleMilliseconds.contains(value) else { return nil }
             return Timestamp(epochMilliseconds: value)
         }
         func digits(_ start: Int, _ count: Int) -> Int? {
@@ -88,10 +88,11 @@ public struct Timestamp: Sendable, Equatable, Comparable, Hashable {
             i += 1
         } else if b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") {
             let sign = b[i] == UInt8(ascii: "-") ? -1 : 1
-            guard let oh = digits(i + 1, 2), i + 3 < b.count, b[i + 3] == UInt8(ascii: ":"), let om = digits(i + 4, 2),
-                  oh <= 23, om <= 59 else { return nil }
+            // ±HH:MM, or ±HHMM as strftime's %z writes it.
+            let colon = i + 3 < b.count && b[i + 3] == UInt8(ascii: ":")
+            guard let oh = digits(i + 1, 2), let om = digits(i + (colon ? 4 : 3), 2), oh <= 23, om <= 59 else { return nil }
             offset = sign * (oh * 60 + om)
-            i += 6
+            i += colon ? 6 : 5
         } else {
             return nil
         }
@@ -101,6 +102,10 @@ public struct Timestamp: Sendable, Equatable, Comparable, Hashable {
         let utcMs = (localSeconds - Int64(offset * 60)) * 1000 + Int64(millis)
         return Timestamp(epochMilliseconds: utcMs, utcOffsetMinutes: Int16(offset))
     }
+
+    /// Epoch milliseconds from 2000-01-01 to 2100-01-01: outside it, digits are
+    /// more likely seconds or microseconds than milliseconds of a web visit.
+    public static let plausibleMilliseconds: ClosedRange<Int64> = 946_684_800_000...4_102_444_800_000
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant,
     /// "chrono-compatible low-level date algorithms", days_from_civil).

@@ -14,16 +14,26 @@ public enum Channel: String, CaseIterable, Sendable, Codable {
     static let socialNetworks = ["facebook", "instagram", "tiktok", "linkedin", "pinterest", "youtube", "twitter", "t.co", "x.com", "snapchat", "reddit", "threads", "whatsapp", "messenger", "fb.com", "lnkd.in", "bsky", "mastodon"]
     static let medicalDirectories = ["doctolib", "doctoralia", "jameda", "zocdoc", "healthgrades", "vitals", "webmd", "topdoctors", "top-doctors", "mondocteur", "keldoc", "maiia", "docplanner", "znanylekarz", "miodottore", "realself", "ratemds", "practo", "annuaire.sante", "sante.fr", "ameli", "pagesjaunes", "docteurclic", "rdvmedicaux", "consultation-esthetique", "medecin-direct"]
 
-    private static func mentions(_ text: String, _ names: [String]) -> Bool {
+    /// Whether a name's dot-separated labels occur as a contiguous run of the
+    /// text's labels: "google" matches "google.fr" and "www.google.com", "t.co"
+    /// matches "t.co" but not "microsoft.com", "ameli" not "amelie-beaute.fr".
+    static func mentions(_ text: String, _ names: [String]) -> Bool {
         guard !text.isEmpty else { return false }
-        return names.contains { text.contains($0) }
+        let labels = text.split(whereSeparator: { $0 == "." || $0 == "/" || $0 == " " })
+        return names.contains { name in
+            let parts = name.split(separator: ".")
+            guard parts.count <= labels.count else { return false }
+            for start in 0...(labels.count - parts.count) where zip(labels[start...], parts).allSatisfy({ $0 == $1 }) { return true }
+            return false
+        }
     }
 
     /// Groups a session's `source`, `medium` and referrer host (all lower case).
     /// `internalHosts` are the site's own hosts: a referrer among them is navigation, not a channel.
     public static func group(source: String, medium: String, referrerHost: String, internalHosts: Set<String>) -> Channel {
         let referrer = internalHosts.contains(referrerHost) ? "" : referrerHost
-        let paidMedia: Set<String> = ["cpc", "ppc", "paid", "paidsearch", "paid_search", "paid-search", "sem", "cpm", "paid_social", "paidsocial", "paid-social", "display", "cpv", "retargeting"]
+        let source = source == "(not set)" ? "" : source, medium = medium == "(not set)" ? "" : medium
+        let paidMedia: Set<String> = ["cpc", "ppc", "paid", "paidsearch", "paid_search", "paid-search", "sem", "paid_social", "paidsocial", "paid-social"]
         if paidMedia.contains(medium) || medium.hasPrefix("paid") {
             if mentions(source, socialNetworks) || medium.contains("social") { return .social }
             return .paidSearch

@@ -6,7 +6,7 @@ public struct FeatureConfiguration: Codable, Sendable, Equatable {
     public var pathTokenBuckets = 64
     /// At most this many levels of a visitor attribute get a column; the rest are "other".
     public var maxLevels = 20
-    /// A level needs this many sessions in the training data to get a column.
+    /// A level needs this many distinct visitors in the training data to get a column.
     public var minLevelSessions = 5
     public var sessionizer = SessionizerConfiguration()
 

@@ -68,7 +68,7 @@ public struct FeatureExtractor: Sendable {
             return m
         }
         let genderMap = levelMap(spec.genderLevels), ageMap = levelMap(spec.ageBandLevels), regionMap = levelMap(spec.regionLevels)
-        let unknownCodes = Set(["unknown", "(not set)", "Unknown"].compactMap { events.pool.code(of: $0) })
+        let unknownCodes = Set(events.pool.strings.indices.filter { ["unknown", "(not set)"].contains(events.pool.strings[$0].lowercased()) }.map { Int32($0) })
         var channels = sessionChannels(events: events, sessions: sessions, prefix: prefix, internalHosts: internalHosts)
         var landingKinds = [UInt16](repeating: 0, count: rows)
         var landingTopics = [UInt16](repeating: 0, count: rows)
@@ -179,7 +179,9 @@ public struct FeatureExtractor: Sendable {
             if !distinct.contains(path) { distinct.append(path) }
             // Dwell: engagement if given, else time to the next page view (or last event).
             var dwellMs: Int64
-            if events.engagementMs[e] >= 0 {
+            // In a prefix the last page's engagement is not known yet (GA4 reports it when the page is left).
+            let lastKeptPage = prefix != .all && !list[(position + 1)...].contains { events.kind[Int($0)] == .pageView }
+            if events.engagementMs[e] >= 0 && !lastKeptPage {
                 dwellMs = Int64(events.engagementMs[e])
             } else {
                 var next: Int64? = nil
@@ -207,7 +209,8 @@ public struct FeatureExtractor: Sendable {
         row[L.session + 3] = Float(max(0, duration))
         row[L.session + 4] = pageViews > 0 ? Float(dwellSum / Double(pageViews)) : 0
         row[L.session + 5] = Float(dwellMax)
-        row[L.session + 6] = pageViews <= 1 && !interacted && duration < 10 ? 1 : 0
+        // Bounce as GA4's "not engaged": one page, no interaction, under 10 s on the site.
+        row[L.session + 6] = pageViews <= 1 && !interacted && max(duration, dwellSum) < 10 ? 1 : 0
         let kinds = L.taxonomy.kinds
         let fallbackKind = kinds.firstIndex(of: L.taxonomy.fallbackKind)!
         let fallbackTopic = L.taxonomy.topics.firstIndex(of: L.taxonomy.fallbackTopic)!

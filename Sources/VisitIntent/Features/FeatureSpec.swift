@@ -22,6 +22,19 @@ public struct FeatureSpec: Codable, Sendable, Equatable {
     public var internalHosts: [String]
     public var columns: [FeatureColumn]
 
+    enum CodingKeys: String, CodingKey {
+        case version
+        case taxonomyYAML = "taxonomy_yaml"
+        case sessionizer
+        case bigramBuckets = "bigram_buckets"
+        case pathTokenBuckets = "path_token_buckets"
+        case genderLevels = "gender_levels"
+        case ageBandLevels = "age_band_levels"
+        case regionLevels = "region_levels"
+        case internalHosts = "internal_hosts"
+        case columns
+    }
+
     public init(taxonomyYAML: String, sessionizer: SessionizerConfiguration, bigramBuckets: Int, pathTokenBuckets: Int,
                 genderLevels: [String], ageBandLevels: [String], regionLevels: [String], internalHosts: [String]) throws {
         self.version = FeatureSpec.currentVersion
@@ -44,6 +57,10 @@ public struct FeatureSpec: Codable, Sendable, Equatable {
         guard version == FeatureSpec.currentVersion else {
             throw FeatureSpecError.unsupportedVersion(version)
         }
+        guard (1...65_536).contains(bigramBuckets), (1...65_536).contains(pathTokenBuckets),
+              sessionizer.inactivityTimeoutMinutes.isFinite, sessionizer.inactivityTimeoutMinutes > 0, sessionizer.inactivityTimeoutMinutes <= 10_080 else {
+            throw FeatureSpecError.columnsMismatch
+        }
         let derived = try FeatureLayout(spec: self).columns
         guard derived == columns else { throw FeatureSpecError.columnsMismatch }
         return self
@@ -52,29 +69,44 @@ public struct FeatureSpec: Codable, Sendable, Equatable {
     /// Fits attribute levels and the site's hosts on training data.
     public static func fit(events: EventTable, sessions: SessionTable, taxonomyYAML: String,
                            configuration: FeatureConfiguration = FeatureConfiguration()) throws -> FeatureSpec {
+        // A level gets a column when enough distinct visitors have it, so a model never
+        // names an attribute value that identifies a handful of people.
         func levels(_ column: [Int32]) -> [String] {
-            var sessionsWith: [Int32: Int] = [:]
+            var visitorsWith: [Int32: Set<Int32>] = [:]
             for s in 0..<sessions.count {
                 if let e = sessions.events(of: s).first(where: { column[Int($0)] != StringPool.empty }) {
-                    sessionsWith[column[Int(e)], default: 0] += 1
+                    visitorsWith[column[Int(e)], default: []].insert(sessions.visitor[s])
                 }
             }
-            return sessionsWith
-                .filter { $0.value >= configuration.minLevelSessions && !["unknown", "other", "(not set)"].contains(events.pool[$0.key]) }
+            return visitorsWith.mapValues(\.count)
+                .filter { $0.value >= configuration.minLevelSessions && !["unknown", "other", "(not set)"].contains(events.pool[$0.key].lowercased()) }
                 .map { (events.pool[$0.key], $0.value) }
                 .sorted { ($1.1, $0.0) < ($0.1, $1.0) }
                 .prefix(configuration.maxLevels)
                 .map(\.0)
                 .sorted()
         }
+        // The site's hosts: those of its page URLs, the taxonomy's `site:`, and the hosts
+        // that refer most page views after the first of a session (internal navigation).
         var hostCounts: [Int32: Int] = [:]
         for h in events.host where h != StringPool.empty { hostCounts[h, default: 0] += 1 }
         let total = hostCounts.values.reduce(0, +)
-        let hosts = hostCounts.filter { Double($0.value) >= 0.01 * Double(total) }.map { events.pool[$0.key] }.sorted()
+        var hosts = Set(hostCounts.filter { Double($0.value) >= 0.01 * Double(total) }.map { events.pool[$0.key] })
+        var innerReferrers: [Int32: Int] = [:]
+        var inner = 0
+        for s in 0..<sessions.count {
+            for e in sessions.events(of: s).dropFirst() where events.kind[Int(e)] == .pageView && events.referrerHost[Int(e)] != StringPool.empty {
+                innerReferrers[events.referrerHost[Int(e)], default: 0] += 1
+                inner += 1
+            }
+        }
+        for (h, c) in innerReferrers where Double(c) >= 0.2 * Double(inner) { hosts.insert(events.pool[h]) }
+        if let taxonomy = try? SiteTaxonomy.parse(yaml: taxonomyYAML) { hosts.formUnion(taxonomy.siteHosts) }
+        let hostList = hosts.sorted()
         return try FeatureSpec(taxonomyYAML: taxonomyYAML, sessionizer: configuration.sessionizer,
                                bigramBuckets: configuration.bigramBuckets, pathTokenBuckets: configuration.pathTokenBuckets,
                                genderLevels: levels(events.gender), ageBandLevels: levels(events.ageBand),
-                               regionLevels: levels(events.region), internalHosts: hosts)
+                               regionLevels: levels(events.region), internalHosts: hostList)
     }
 }
 

@@ -45,7 +45,8 @@ public enum NPYFile {
         guard let open = header.firstIndex(of: "("), let close = header.firstIndex(of: ")") else { throw bad("no shape") }
         let dims = header[header.index(after: open)..<close].split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard dims.count == 2 else { throw bad("expected a two-dimensional array") }
-        let count = dims[0] * dims[1]
+        let (count, overflow) = dims[0].multipliedReportingOverflow(by: dims[1])
+        guard dims[0] >= 0, dims[1] >= 0, !overflow, count <= Int.max / 4 else { throw bad("bad shape (\(dims[0]), \(dims[1]))") }
         let start = offset + headerLength
         guard b.count - start == count * 4 else { throw bad("data size does not match the shape \(dims[0]) × \(dims[1])") }
         var storage = [Float](repeating: 0, count: count)

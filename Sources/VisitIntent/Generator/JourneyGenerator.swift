@@ -210,7 +210,7 @@ public struct JourneyGenerator: Sendable {
             let device = rng.bernoulli(0.85) ? homeDevice : rng.pick([0.6, 0.33, 0.07])
             let campaign = (channel == 1 || channel == 4) ? 1 + Int(rng.next() % UInt64(JourneyGenerator.campaigns.count - 1)) : 0
             let sessionIndex = Int32(firstSession + k)
-            let id = String(rng.next() & 0xFFFF_FFFF_FFFF, radix: 16)
+            let id = String(rng.next(), radix: 16)
             sessions.append(Session(id: id, visitor: visitor, intent: intent, channel: channel, sourceIndex: sourceIndex, device: device, campaign: campaign))
             // Start time: local day and hour → UTC with Paris's offset for that date.
             let hour = rng.pick(JourneyModel.hourWeights(behaviour))
@@ -345,9 +345,9 @@ public struct JourneyGenerator: Sendable {
             }
             if v.gender >= 0 { str("gender", JourneyGenerator.genders[v.gender]) }
             if v.age >= 0 { str("age_band", JourneyGenerator.ages[v.age]) }
-            if v.consentField { out.append(contentsOf: Array(",\"consent\":true".utf8)) }
             if e.engagementMs >= 0 { out.append(contentsOf: Array(",\"engagement_ms\":\(e.engagementMs)".utf8)) }
         }
+        if v.consentField { out.append(contentsOf: Array(",\"consent\":true".utf8)) }
         if e.scroll >= 0 { out.append(contentsOf: Array(",\"scroll_pct\":\(e.scroll)".utf8)) }
         if e.searchTerm >= 0 { str("search_term", JourneyGenerator.searchTerms[Int(e.searchTerm)]) }
         out.append(contentsOf: Array("}\n".utf8))

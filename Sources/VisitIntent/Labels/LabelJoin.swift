@@ -9,6 +9,8 @@ public struct LabelJoin: Sendable {
     public var unmatchedLabels: Int
     /// Sessions without a label.
     public var unlabelledSessions: Int
+    /// Sample weight of each matched row, when the labels carry weights (1 where one is missing).
+    public var weights: [Double]?
 
     /// Joins; `classes` fixes the class list (a model's), else the sorted
     /// classes of the matched labels are used.
@@ -23,7 +25,7 @@ public struct LabelJoin: Sendable {
                 matchedIDs.insert(id)
             }
         }
-        guard !rows.isEmpty else { throw LabelJoinError.noMatch(labelsPath, labels.count, sessionIDs.count) }
+        guard !rows.isEmpty else { throw LabelJoinError.noMatch(labelsPath, labels.labelCount, sessionIDs.count) }
         let classes = fixed ?? Array(Set(names)).sorted()
         let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, Int32($0)) })
         if let fixed {
@@ -33,8 +35,9 @@ public struct LabelJoin: Sendable {
         self.rows = rows
         self.y = names.map { index[$0]! }
         self.classes = classes
-        self.unmatchedLabels = labels.count - matchedIDs.count
+        self.unmatchedLabels = max(0, labels.labelCount - matchedIDs.count)
         self.unlabelledSessions = sessionIDs.count - rows.count
+        self.weights = labels.weightBySession.isEmpty ? nil : rows.map { labels.weightBySession[sessionIDs[$0]] ?? 1 }
     }
 }
 

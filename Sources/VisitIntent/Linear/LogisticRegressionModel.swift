@@ -66,6 +66,11 @@ public struct LogisticRegressionModel: Classifier, Codable, Equatable {
               standardizer.means.count == d, standardizer.scales.count == d, standardizer.transforms.count == d else {
             throw ModelFileError.invalid("the logistic model's parameter shapes do not match its \(classes.count) classes and \(d) features")
         }
+        guard Set(classes).count == classes.count else { throw ModelFileError.invalid("the model lists a class twice") }
+        guard weights.allSatisfy({ $0.allSatisfy(\.isFinite) }), intercepts.allSatisfy(\.isFinite), standardizer.means.allSatisfy(\.isFinite),
+              standardizer.scales.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+            throw ModelFileError.invalid("the logistic model has non-finite parameters or a zero scale")
+        }
     }
 
     public func encode(to encoder: Encoder) throws {

@@ -58,6 +58,9 @@ public struct LogisticRegressionTrainer: Trainer {
             result = LBFGS(criteria: config.convergence).minimize(objective, start: start, l1: l1, onIteration: report)
         }
         progress?.finish()
+        guard result.objective.isFinite, result.parameters.allSatisfy(\.isFinite) else {
+            throw TrainingError.solverUnsupported("the optimisation diverged (objective \(result.objective)); check the features for extreme values or raise --l2")
+        }
         var theta = result.parameters
         if m > 1 {
             // Softmax intercepts are defined up to a constant: centre them.

@@ -2,9 +2,12 @@ import LinearAlgebra
 
 /// Accuracy per segment of one dimension (device, channel…), with support.
 ///
-/// A segment with fewer than `minimumSessions` sessions is suppressed — its
-/// figures are not computed or written anywhere — so no report singles out a
-/// small group of visitors; it is listed as "< k".
+/// A segment with fewer than `minimumSessions` sessions — or, when visitor
+/// ids are given, fewer distinct visitors — is suppressed: its figures are not
+/// computed or written anywhere, and it is listed as "< k". When the
+/// suppressed segments together hold fewer than k sessions, the next smallest
+/// segments are suppressed too, so a hidden segment cannot be recovered by
+/// subtracting the others from the total (complementary suppression).
 public struct SegmentReport: Codable, Sendable, Equatable {
     public struct Row: Codable, Sendable, Equatable {
         public var segment: String
@@ -23,14 +26,28 @@ public struct SegmentReport: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey { case dimension; case minimumSessions = "minimum_sessions"; case rows }
 
-    public init(dimension: String, column: CategoricalColumn, probabilities: Matrix<Double>, labels: [Int32], classes: [String], minimumSessions: Int) {
+    public init(dimension: String, column: CategoricalColumn, probabilities: Matrix<Double>, labels: [Int32], classes: [String], minimumSessions: Int,
+                visitors: [String]? = nil) {
         self.dimension = dimension
         self.minimumSessions = minimumSessions
         var members = [[Int]](repeating: [], count: column.levels.count)
         for (r, code) in column.codes.enumerated() { members[Int(code)].append(r) }
+        func people(_ indices: [Int]) -> Int { visitors.map { v in Set(indices.map { v[$0] }).count } ?? indices.count }
+        var hidden = Set<Int>()
+        for (c, indices) in members.enumerated() where !indices.isEmpty && people(indices) < minimumSessions { hidden.insert(c) }
+        if !hidden.isEmpty {
+            let present = members.indices.filter { !members[$0].isEmpty }
+            var hiddenSessions = hidden.reduce(0) { $0 + members[$1].count }
+            for c in present.filter({ !hidden.contains($0) }).sorted(by: { (members[$0].count, $0) < (members[$1].count, $1) })
+            where hiddenSessions < minimumSessions || hidden.count == 1 {
+                hidden.insert(c)
+                hiddenSessions += members[c].count
+                if hiddenSessions >= minimumSessions && hidden.count >= 2 { break }
+            }
+        }
         rows = []
-        for (level, indices) in zip(column.levels, members) where !indices.isEmpty {
-            if indices.count < minimumSessions {
+        for (c, (level, indices)) in zip(column.levels, members).enumerated() where !indices.isEmpty {
+            if hidden.contains(c) {
                 rows.append(Row(segment: level, sessions: nil, accuracy: nil, macroF1: nil, logLoss: nil, suppressed: true))
                 continue
             }

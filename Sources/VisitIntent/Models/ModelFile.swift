@@ -104,6 +104,7 @@ public enum ModelRegistry {
     }
     public static let types: [String: Entry] = [
         "logistic": Entry { try $1.decode(LogisticRegressionModel.self, from: $0) },
+        "gbdt": Entry { try $1.decode(GradientBoostingModel.self, from: $0) },
     ]
 }
 

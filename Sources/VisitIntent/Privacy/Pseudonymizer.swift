@@ -34,9 +34,12 @@ public struct Pseudonymizer: @unchecked Sendable {
     /// a key file; an ephemeral key when neither is given.
     public static func fromEnvironment(keyFile: String? = nil) throws -> Pseudonymizer {
         if let keyFile {
-            guard let data = FileManager.default.contents(atPath: keyFile), !data.isEmpty else {
+            guard var data = FileManager.default.contents(atPath: keyFile), !data.isEmpty else {
                 throw InputError(file: keyFile, reason: .unreadable, detail: "cannot read the pseudonym key file, or it is empty")
             }
+            // `echo key > file` adds a newline: drop one, so the file and INTENT_PSEUDONYM_KEY=key agree.
+            if data.last == 0x0A { data.removeLast() }
+            if data.last == 0x0D { data.removeLast() }
             return Pseudonymizer(key: data)
         }
         if let text = ProcessInfo.processInfo.environment["INTENT_PSEUDONYM_KEY"], !text.isEmpty {

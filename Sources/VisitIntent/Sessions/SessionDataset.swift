@@ -3,6 +3,15 @@ public struct SessionDataset: Sendable {
     public var events: EventTable
     public var sessions: SessionTable
     public var readSummary: EventReader.Summary
+    /// The key that pseudonymised these events' ids; labels are matched through it.
+    public var pseudonymizer: Pseudonymizer
+
+    public init(events: EventTable, sessions: SessionTable, readSummary: EventReader.Summary, pseudonymizer: Pseudonymizer) {
+        self.events = events
+        self.sessions = sessions
+        self.readSummary = readSummary
+        self.pseudonymizer = pseudonymizer
+    }
 
     /// Reads `paths` (JSON Lines or CSV, canonical format) and sessionizes.
     public static func load(paths: [String], reader: EventReader, sessionizer: SessionizerConfiguration) throws -> SessionDataset {
@@ -19,6 +28,6 @@ public struct SessionDataset: Sendable {
             throw InputError(file: paths.joined(separator: ", "), reason: .emptyFile, detail: "no usable events (read \(summary.records) records, skipped \(summary.skipped.total), excluded for consent \(summary.excludedForConsent))")
         }
         let sessions = Sessionizer(configuration: sessionizer).sessions(of: table)
-        return SessionDataset(events: table, sessions: sessions, readSummary: summary)
+        return SessionDataset(events: table, sessions: sessions, readSummary: summary, pseudonymizer: reader.pseudonymizer)
     }
 }

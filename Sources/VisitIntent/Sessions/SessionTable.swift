@@ -19,6 +19,8 @@ public struct SessionTable: Sendable {
     public var daysSinceFirstVisit: [Float] = []
     /// 0 for the visitor's first session in the data, 1 for the second…
     public var visitIndex: [Int32] = []
+    /// Groups of events left out because none was a page view.
+    public var sessionsWithoutPageView = 0
 
     public init() {}
 

@@ -1,6 +1,7 @@
 /// Groups events into sessions.
 ///
-/// Events that carry a `session_id` are grouped by it. The others are cut
+/// Events that carry a `session_id` are grouped by it, per visitor (GA4's
+/// `ga_session_id` is unique only within a visitor). The others are cut
 /// per visitor, in time order, where the gap since the previous event exceeds
 /// the inactivity timeout, where a new non-empty source or campaign appears
 /// (optional), or at local midnight (optional). Input order does not matter:
@@ -24,7 +25,7 @@ public struct Sessionizer: Sendable {
         }
         // Collect sessions as lists of event indices.
         var groups: [[Int32]] = []
-        var explicit: [Int32: Int] = [:]  // session code → group index
+        var explicit: [SIMD2<Int32>: Int] = [:]  // (visitor, session code) → group index
         let timeout = Int64(configuration.inactivityTimeoutMinutes * 60_000)
         var current: Int? = nil
         var currentVisitor: Int32 = -1
@@ -36,8 +37,9 @@ public struct Sessionizer: Sendable {
             let e = Int(e32)
             let sessionCode = events.session[e]
             if sessionCode != StringPool.empty {
-                if let g = explicit[sessionCode] { groups[g].append(e32) } else {
-                    explicit[sessionCode] = groups.count
+                let key = SIMD2(events.visitor[e], sessionCode)
+                if let g = explicit[key] { groups[g].append(e32) } else {
+                    explicit[key] = groups.count
                     groups.append([e32])
                 }
                 continue
@@ -70,7 +72,10 @@ public struct Sessionizer: Sendable {
         struct Head { var group: Int; var start: Int64; var firstEvent: Int32; var id: String; var visitor: Int32 }
         var heads: [Head] = []
         heads.reserveCapacity(groups.count)
+        var withoutPageView = 0
         for (g, members) in groups.enumerated() {
+            // A session without a page view has no journey to describe: left out, and counted.
+            guard members.contains(where: { events.kind[Int($0)] == .pageView }) else { withoutPageView += 1; continue }
             let first = Int(members[0])
             let code = events.session[first]
             let id = code != StringPool.empty ? events.pool[code] : "\(events.pool[events.visitor[first]])-\(events.time[first])"
@@ -79,10 +84,15 @@ public struct Sessionizer: Sendable {
         heads.sort { ($0.start, $0.firstEvent) < ($1.start, $1.firstEvent) }
 
         var table = SessionTable()
+        table.sessionsWithoutPageView = withoutPageView
         table.eventOrder.reserveCapacity(n)
+        var seen: [String: Int] = [:]
         for h in heads {
             let members = groups[h.group]
-            table.id.append(h.id)
+            // Ids stay unique even when a session id is shared by two visitors or two sessions start together.
+            var id = h.id
+            if let k = seen[h.id] { seen[h.id] = k + 1; id = "\(h.id)~\(k + 1)" } else { seen[h.id] = 1 }
+            table.id.append(id)
             table.visitor.append(h.visitor)
             table.eventStart.append(table.eventOrder.count)
             table.eventCount.append(members.count)

@@ -8,4 +8,10 @@ public struct SessionizerConfiguration: Codable, Sendable, Equatable {
     public var splitAtMidnight = false
 
     public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case inactivityTimeoutMinutes = "inactivity_timeout_minutes"
+        case splitOnSourceChange = "split_on_source_change"
+        case splitAtMidnight = "split_at_midnight"
+    }
 }

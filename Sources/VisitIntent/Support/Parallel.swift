@@ -11,8 +11,13 @@ public enum Parallel {
         if threads <= 1 || blocks <= 1 {
             for b in 0..<blocks { body(b) }
         } else {
+            // `threads` workers take blocks in turn (worker w does w, w + threads, …).
+            let workers = min(threads, blocks)
             withoutActuallyEscaping(body) { body in
-                DispatchQueue.concurrentPerform(iterations: blocks, execute: body)
+                DispatchQueue.concurrentPerform(iterations: workers) { w in
+                    var b = w
+                    while b < blocks { body(b); b += workers }
+                }
             }
         }
     }

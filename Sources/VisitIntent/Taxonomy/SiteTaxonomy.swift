@@ -28,6 +28,8 @@ public struct SiteTaxonomy: Sendable {
     public var fallbackTopic: String
     public var fallbackKind: String
     public var stripPrefixes: [String]
+    /// The site's own hosts (`site:` in the file), so its referrers count as internal navigation.
+    public var siteHosts: [String] = []
     /// Topics in column order: those the rules name, in first-seen order, then the fallback.
     public let topics: [String]
     /// Page kinds in column order: the standard kinds, then any the rules add.
@@ -73,6 +75,7 @@ public struct SiteTaxonomy: Sendable {
         public var file: String
         public var detail: String
         public var description: String { "\(file): \(detail)" }
+        public init(file: String, detail: String) { self.file = file; self.detail = detail }
     }
 
     public static func load(path: String) throws -> SiteTaxonomy {
@@ -98,8 +101,15 @@ public struct SiteTaxonomy: Sendable {
         var rules: [Rule] = []
         for (i, item) in list.enumerated() {
             guard let r = item as? [String: Any] else { throw Failure(file: file, detail: "rule \(i + 1) must be a mapping") }
-            let topic = r["topic"].map { "\($0)" }
-            let kind = r["kind"].map { "\($0)" }
+            func scalar(_ key: String) throws -> String? {
+                guard let v = r[key] else { return nil }
+                if v is [Any] || v is [String: Any] || v is NSNull { throw Failure(file: file, detail: "rule \(i + 1): '\(key)' must be a single name") }
+                let s = "\(v)"
+                guard !s.isEmpty, !s.contains(":"), !s.contains(",") else { throw Failure(file: file, detail: "rule \(i + 1): '\(key)' must be a plain name without ':' or ','") }
+                return s
+            }
+            let topic = try scalar("topic")
+            let kind = try scalar("kind")
             if topic == nil && kind == nil { throw Failure(file: file, detail: "rule \(i + 1) names neither a topic nor a kind") }
             let pattern: PathPattern
             if let g = r["match"] as? String {
@@ -116,8 +126,11 @@ public struct SiteTaxonomy: Sendable {
         }
         let fallback = map["fallback"] as? [String: Any] ?? [:]
         let prefixes = (map["strip_prefixes"] as? [Any] ?? []).map { "\($0)" }
-        return SiteTaxonomy(rules: rules, fallbackTopic: fallback["topic"].map { "\($0)" } ?? "general",
-                            fallbackKind: fallback["kind"].map { "\($0)" } ?? "other", stripPrefixes: prefixes)
+        let site = (map["site"] as? [Any])?.map { "\($0)" } ?? (map["site"].map { ["\($0)"] } ?? [])
+        var taxonomy = SiteTaxonomy(rules: rules, fallbackTopic: fallback["topic"].map { "\($0)" } ?? "general",
+                                    fallbackKind: fallback["kind"].map { "\($0)" } ?? "other", stripPrefixes: prefixes)
+        taxonomy.siteHosts = site.map { PageURL("https://" + $0.replacingAll("https://", with: "").replacingAll("http://", with: "")).host }
+        return taxonomy
     }
 
     /// A taxonomy that knows only common URL words in French and English, for
@@ -130,14 +143,14 @@ public struct SiteTaxonomy: Sendable {
         rules:
           - {match: "/", kind: home}
           - {regex: "^(/[a-z]{2})?/(index|accueil|home)(\\\\.[a-z]+)?$", kind: home}
-          - {regex: ".*(prendre-rendez-vous|rendez-vous|rdv|booking|book|appointment|reservation).*", kind: booking}
-          - {regex: ".*(tarif|prix|price|pricing|cost|cout).*", kind: pricing}
-          - {regex: ".*(avant-apres|before-after|galerie|gallery|resultats|results).*", kind: gallery}
-          - {regex: ".*(faq|questions).*", kind: faq}
-          - {regex: ".*(equipe|team|docteur|doctor|praticien|about|a-propos|qui-sommes-nous).*", kind: team}
-          - {regex: ".*(contact|acces|access|plan).*", kind: contact}
-          - {regex: ".*(mentions-legales|legal|privacy|confidentialite|cgu|cookies).*", kind: legal}
-          - {regex: "^(/[a-z]{2})?/(blog|actualites|news|articles?)(/.*)?$", kind: blog}
+          - {regex: "^(/[a-z]{2})?/(blog|actualites|news|articles?|magazine)(/.*)?$", kind: blog}
+          - {regex: "(.*[/_.-])?(prendre-rendez-vous|rendez-vous|rdv|booking|book|appointment|reservation|reserver)([/_.-].*)?", kind: booking}
+          - {regex: "(.*[/_.-])?(tarifs?|prix|price|prices|pricing|cost|cout|couts)([/_.-].*)?", kind: pricing}
+          - {regex: "(.*[/_.-])?(avant-apres|before-after|galerie|gallery|resultats|results)([/_.-].*)?", kind: gallery}
+          - {regex: "(.*[/_.-])?(faq|questions)([/_.-].*)?", kind: faq}
+          - {regex: "(.*[/_.-])?(equipe|team|docteur|doctor|dr|praticiens?|about|a-propos|qui-sommes-nous)([/_.-].*)?", kind: team}
+          - {regex: "(.*[/_.-])?(contact|contactez-nous|acces|access|plan-d-acces)([/_.-].*)?", kind: contact}
+          - {regex: "(.*[/_.-])?(mentions-legales|legal|privacy|confidentialite|cgu|cookies)([/_.-].*)?", kind: legal}
           - {regex: "^(/[a-z]{2})?/(soins|traitements|treatments|procedures|interventions|chirurgie|medecine-esthetique)(/.*)?$", kind: procedure}
         """
 }

@@ -15,6 +15,7 @@ public struct TrainingJob {
 
     public enum ModelChoice {
         case logistic(LogisticRegressionConfiguration)
+        case gbdt(GradientBoostingConfiguration)
     }
 
     public var data: SessionDataset
@@ -57,8 +58,8 @@ public struct TrainingJob {
         let spec = try FeatureSpec.fit(events: data.events, sessions: data.sessions, taxonomyYAML: taxonomyYAML, configuration: features)
         let extractor = try FeatureExtractor(spec: spec)
         let matrix = extractor.extract(events: data.events, sessions: data.sessions, threads: threads)
-        let join = try LabelJoin(sessionIDs: matrix.sessionIDs, labels: labels, labelsPath: labelsPath)
-        var trainRows = join.rows, trainY = join.y
+        let join = try LabelJoin(sessionIDs: matrix.sessionIDs, labels: labels.pseudonymized(data.pseudonymizer), labelsPath: labelsPath)
+        var trainRows = join.rows, trainY = join.y, trainWeights = join.weights
         var validationMatrix: Matrix<Float>? = nil
         var validationY: [Int32] = []
         let classes = join.classes
@@ -66,15 +67,19 @@ public struct TrainingJob {
         case .none: break
         case .split(let fraction):
             let held = TrainingJob.heldOutVisitors(matrix: matrix, rows: join.rows, fraction: fraction, seed: seed)
-            var tr: [Int] = [], ty: [Int32] = [], vr: [Int] = []
+            if held.isEmpty { throw TrainingError.solverUnsupported("the validation split holds out no visitor (too few visitors for --validation-split \(fraction)); use --validation-split 0 or more data") }
+            var tr: [Int] = [], ty: [Int32] = [], vr: [Int] = [], tw: [Double] = []
             for (k, r) in join.rows.enumerated() {
-                if held.contains(matrix.visitorIDs[r]) { vr.append(r); validationY.append(join.y[k]) } else { tr.append(r); ty.append(join.y[k]) }
+                if held.contains(matrix.visitorIDs[r]) { vr.append(r); validationY.append(join.y[k]) } else {
+                    tr.append(r); ty.append(join.y[k]); tw.append(join.weights?[k] ?? 1)
+                }
             }
             trainRows = tr; trainY = ty
+            if join.weights != nil { trainWeights = tw }
             if !vr.isEmpty { validationMatrix = matrix.subset(vr).values }
         case .data(let vData, let vLabels):
             let vMatrix = extractor.extract(events: vData.events, sessions: vData.sessions, threads: threads)
-            let vJoin = try LabelJoin(sessionIDs: vMatrix.sessionIDs, labels: vLabels, labelsPath: "validation labels")
+            let vJoin = try LabelJoin(sessionIDs: vMatrix.sessionIDs, labels: vLabels.pseudonymized(vData.pseudonymizer), labelsPath: "validation labels")
             let unseen = Set(vJoin.classes).subtracting(classes).sorted()
             if !unseen.isEmpty { throw TrainingError.classOnlyInValidation(unseen) }
             let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, Int32($0)) })
@@ -85,8 +90,13 @@ public struct TrainingJob {
         var counts = [Int](repeating: 0, count: classes.count)
         for y in trainY { counts[Int(y)] += 1 }
         let missing = zip(classes, counts).filter { $0.1 == 0 }.map(\.0)
-        if !missing.isEmpty { throw TrainingError.classOnlyInValidation(missing) }
-        let train = TrainingData(x: matrix.subset(trainRows).values, y: trainY, classes: classes, columns: spec.columns)
+        if !missing.isEmpty {
+            if case .split(let f) = validation {
+                throw TrainingError.solverUnsupported("class(es) \(missing.joined(separator: ", ")) fall only in the held-out visitors of the validation split: use a smaller --validation-split, another --seed, or more labelled sessions of that class (asked fraction \(f))")
+            }
+            throw TrainingError.classOnlyInValidation(missing)
+        }
+        let train = TrainingData(x: matrix.subset(trainRows).values, y: trainY, classes: classes, sampleWeights: trainWeights, columns: spec.columns)
         let started = DispatchTime.now()
         var fitted: any Classifier
         var record: TrainingRecord
@@ -94,6 +104,13 @@ public struct TrainingJob {
         case .logistic(var configuration):
             configuration.threads = threads
             var (m, r) = try LogisticRegressionTrainer(configuration: configuration).fit(train, featureSpec: spec, seed: seed, progress: progress)
+            m.training = r
+            fitted = m
+            record = r
+        case .gbdt(var configuration):
+            configuration.threads = threads
+            let early = validationMatrix.map { (x: $0, y: validationY) }
+            var (m, r) = try GradientBoostingTrainer(configuration: configuration).fit(train, validation: early, featureSpec: spec, seed: seed, progress: progress)
             m.training = r
             fitted = m
             record = r
@@ -105,6 +122,7 @@ public struct TrainingJob {
             let r = ClassificationReport(probabilities: p, labels: validationY, classes: classes)
             report = r
             if var m = fitted as? LogisticRegressionModel { m.validation = r.validationSummary; fitted = m }
+            if var m = fitted as? GradientBoostingModel { m.validation = r.validationSummary; fitted = m }
         }
         return Outcome(model: fitted, record: record, validation: report, trainingSessions: train.rows, featureCount: spec.columns.count,
                        fitSeconds: fitSeconds, unmatchedLabels: join.unmatchedLabels, unlabelledSessions: join.unlabelledSessions,

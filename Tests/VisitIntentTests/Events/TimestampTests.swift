@@ -20,8 +20,11 @@ import VisitIntent
     }
 
     @Test func epochMillisecondsAndKnownDates() throws {
-        #expect(Timestamp.parse("0".utf8)?.epochMilliseconds == 0)
         #expect(Timestamp.parse("1700000000000".utf8)?.epochMilliseconds == 1_700_000_000_000)
+        // Seconds and microseconds are refused rather than misread as milliseconds.
+        #expect(Timestamp.parse("1700000000".utf8) == nil)
+        #expect(Timestamp.parse("1700000000000000".utf8) == nil)
+        #expect(Timestamp.parse("2026-03-14T09:26:53+0100".utf8)?.utcOffsetMinutes == 60)
         #expect(Timestamp.daysFromCivil(year: 1970, month: 1, day: 1) == 0)
         #expect(Timestamp.daysFromCivil(year: 2000, month: 3, day: 1) == 11_017)
         let (y, m, d) = Timestamp.civilFromDays(Timestamp.daysFromCivil(year: 2024, month: 2, day: 29))

@@ -53,7 +53,7 @@ import VisitIntentTestSupport
         let spec = try FeatureSpec.fit(events: table, sessions: sessions, taxonomyYAML: ClinicTaxonomy.yaml)
         let m = try FeatureExtractor(spec: spec).extract(events: table, sessions: sessions)
         var skipped = SkipReport()
-        let labels = try LabelSet.read(path: dir + "/labels.csv", skipped: &skipped)
+        let labels = try LabelSet.read(path: dir + "/labels.csv", skipped: &skipped).pseudonymized(TestSupport.key)
         let y = m.sessionIDs.map { labels.intentBySession[$0]! }
         for target in ["booking", "research"] {
             let positives = y.filter { $0 == target }.count

@@ -52,14 +52,23 @@ import VisitIntentTestSupport
         #expect(abs(r.majorityMacroF1 - 0.5 / 3) < 1e-12)
     }
 
-    @Test func smallSegmentsAreSuppressed() {
-        let p = Matrix<Double>(rows: 12, columns: 2, storage: (0..<24).map { $0 % 2 == 0 ? 0.8 : 0.2 })
-        let y = [Int32](repeating: 0, count: 12)
-        let column = CategoricalColumn(levels: ["big", "tiny"], codes: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1])
+    @Test func smallSegmentsAreSuppressedWithAComplement() {
+        // Sizes 30, 12, 2: "tiny" is small; hiding it alone would let 44 − 30 − 12 reveal it,
+        // so the next smallest ("mid") is hidden too.
+        let n = 44
+        let p = Matrix<Double>(rows: n, columns: 2, storage: (0..<(2 * n)).map { $0 % 2 == 0 ? 0.8 : 0.2 })
+        let y = [Int32](repeating: 0, count: n)
+        let codes: [UInt16] = (0..<n).map { $0 < 30 ? 0 : ($0 < 42 ? 1 : 2) }
+        let column = CategoricalColumn(levels: ["big", "mid", "tiny"], codes: codes)
         let s = SegmentReport(dimension: "device", column: column, probabilities: p, labels: y, classes: ["x", "y"], minimumSessions: 10)
-        #expect(s.rows.count == 2)
+        #expect(s.rows.count == 3)
         let tiny = s.rows.first { $0.segment == "tiny" }!
         #expect(tiny.suppressed && tiny.sessions == nil && tiny.accuracy == nil)
-        #expect(s.rows.first { $0.segment == "big" }?.sessions == 10)
+        #expect(s.rows.first { $0.segment == "mid" }!.suppressed)
+        #expect(s.rows.first { $0.segment == "big" }?.sessions == 30)
+        // Counted in visitors: 12 sessions of 3 visitors is a small group.
+        let visitors = (0..<n).map { $0 < 30 ? "v\($0)" : "w\($0 % 3)" }
+        let byVisitor = SegmentReport(dimension: "device", column: column, probabilities: p, labels: y, classes: ["x", "y"], minimumSessions: 10, visitors: visitors)
+        #expect(byVisitor.rows.first { $0.segment == "mid" }!.suppressed)
     }
 }

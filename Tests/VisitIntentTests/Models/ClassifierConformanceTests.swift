@@ -12,6 +12,7 @@ import VisitIntentTestSupport
     static let trainers: [(String, (TrainingData) throws -> any Classifier)] = [
         ("logistic", { try LogisticRegressionTrainer().fit($0).0 }),
         ("logistic-balanced-l1", { var c = LogisticRegressionConfiguration(); c.l1 = 0.01; c.classWeight = .balanced; return try LogisticRegressionTrainer(configuration: c).fit($0).0 }),
+        ("gbdt", { var c = GradientBoostingConfiguration(); c.rounds = 20; c.minDataInLeaf = 5; return try GradientBoostingTrainer(configuration: c).fit($0).0 }),
     ]
     static var names: [String] { trainers.map(\.0) }
 

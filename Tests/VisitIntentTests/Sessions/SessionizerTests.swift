@@ -65,8 +65,23 @@ import VisitIntentTestSupport
         let (_, s) = try sessions([T.event("v", "2026-09-01T10:00:00Z", session: "A"), T.event("v", "2026-09-01T15:00:00Z", session: "A"),
                                    T.event("v", "2026-09-01T10:01:00Z", session: "B")])
         #expect(s.count == 2)
-        #expect(s.id == ["A", "B"])
+        #expect(s.id == [T.key.pseudonym("A"), T.key.pseudonym("B")])  // session ids are pseudonymised too
         #expect(s.eventCount == [2, 1])
+    }
+
+    @Test func sharedSessionIdsStayPerVisitorAndIdsAreUnique() throws {
+        // GA4's ga_session_id is unique only per visitor.
+        let (_, s) = try sessions([T.event("a", "2026-09-01T10:00:00Z", url: "/tarifs", session: "1"),
+                                   T.event("b", "2026-09-01T09:00:00Z", url: "/", session: "1")])
+        #expect(s.count == 2)
+        #expect(Set(s.id).count == 2)
+        #expect(s.start.allSatisfy { $0 > 0 })
+    }
+
+    @Test func sessionsWithoutPageViewsAreLeftOutAndCounted() throws {
+        let (_, s) = try sessions([T.event("v", "2026-09-01T10:00:00Z", "scroll", url: nil), T.event("w", "2026-09-01T10:00:00Z")])
+        #expect(s.count == 1)
+        #expect(s.sessionsWithoutPageView == 1)
     }
 
     @Test func visitorHistoryCountsEarlierSessions() throws {

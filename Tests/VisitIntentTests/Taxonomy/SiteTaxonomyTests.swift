@@ -58,6 +58,17 @@ import VisitIntent
         #expect(t.classify("/en/pricing").kind == "pricing")
         #expect(t.classify("/blog/some-post").kind == "blog")
         #expect(t.classify("/").kind == "home")
+        // Words, not substrings: implants are not a contact page, an e-book is no booking.
+        #expect(t.classify("/implants-dentaires").kind == "other")
+        #expect(t.classify("/blog/ebook-gratuit").kind == "blog")
+        #expect(t.classify("/blog/prix-du-botox").kind == "blog")
+        #expect(t.classify("/nos-tarifs").kind == "pricing")
+    }
+
+    @Test func siteHostsAndScalarChecks() throws {
+        let t = try SiteTaxonomy.parse(yaml: "site: [www.clinique.fr, https://rdv.clinique.fr]\nrules:\n  - {match: /, kind: home}")
+        #expect(t.siteHosts == ["clinique.fr", "rdv.clinique.fr"])
+        #expect { try SiteTaxonomy.parse(yaml: "rules:\n  - {match: /, kind: [a, b]}") } throws: { "\($0)".contains("single name") }
     }
 
     @Test func pageURLNormalisation() {
@@ -66,6 +77,8 @@ import VisitIntent
         #expect(u.path == "/blog/post")
         #expect(u.utmSource == "google" && u.utmMedium == "cpc" && u.utmCampaign == "spring")
         #expect(PageURL("tarifs").path == "/tarifs")
+        #expect(PageURL("/tarifs?next=https://evil.example/blog/x").path == "/tarifs")  // a URL in the query is not the host
+        #expect(PageURL("/m%C3%A9decine").path == "/médecine")
         #expect(PageURL("").path == "/")
     }
 }

@@ -1,0 +1,243 @@
+/// Grows one regression tree leaf-wise from gradients and Hessians over
+/// binned features (Ke et al. 2017, "LightGBM: A Highly Efficient Gradient
+/// Boosting Decision Tree", §2–3).
+///
+/// Each leaf keeps a histogram per feature — the sums of `g`, `h` and the row
+/// count per bin. The leaf with the largest split gain
+///
+///     gain = G_L²/(H_L + λ) + G_R²/(H_R + λ) − G²/(H + λ)
+///
+/// is split next, until `numLeaves` leaves or no split gains more than
+/// `minGainToSplit`. Only the smaller child's histogram is built from its
+/// rows; the larger one is the parent's minus it (histogram subtraction).
+/// Leaf values are the Newton step `−G/(H + λ)`, times the learning rate.
+/// Numeric splits try missing values on each side and keep the better
+/// (a learned default direction); categorical splits order categories by
+/// `G/(H + smoothing)` and take the best prefix, as LightGBM does.
+///
+/// Histograms are built in parallel over features, each feature by one
+/// thread, so the sums — and the tree — do not depend on the thread count.
+struct HistogramTreeLearner {
+    let data: BinnedMatrix
+    let bins: FeatureBins
+    let config: GradientBoostingConfiguration
+    let threads: Int
+    static let slots = 256
+
+    /// Per-feature sums over 256 bins: `g`, `h`, count.
+    struct Histogram {
+        var g: [Double]
+        var h: [Double]
+        var c: [Int32]
+        init(features: Int) {
+            g = [Double](repeating: 0, count: features * HistogramTreeLearner.slots)
+            h = g
+            c = [Int32](repeating: 0, count: features * HistogramTreeLearner.slots)
+        }
+        mutating func subtract(_ o: Histogram) {
+            for i in 0..<g.count { g[i] -= o.g[i]; h[i] -= o.h[i]; c[i] -= o.c[i] }
+        }
+    }
+
+    struct Split {
+        var gain = -Double.infinity
+        var feature = -1
+        var thresholdBin: UInt8 = 0
+        var categorical = false
+        var mask: [UInt64] = []
+        var defaultLeft = false
+        var leftG = 0.0, leftH = 0.0, leftC = 0
+        var valid: Bool { feature >= 0 }
+    }
+
+    struct Leaf {
+        var start: Int, end: Int
+        var g: Double, h: Double
+        var depth: Int
+        var histogram: Histogram
+        var split = Split()
+        /// Internal-node slot that points to this leaf (−1 for the root), and on which side.
+        var parent = -1, isLeftChild = false
+    }
+
+    func leafValue(_ g: Double, _ h: Double) -> Double { -g / (h + config.lambdaL2) * config.learningRate }
+
+    func build(_ rows: ArraySlice<Int32>, g: [Float], h: [Float], features: [Int]) -> Histogram {
+        var hist = Histogram(features: data.features)
+        let n = data.rows
+        hist.g.withUnsafeMutableBufferPointer { hgBuffer in
+            hist.h.withUnsafeMutableBufferPointer { hhBuffer in
+                hist.c.withUnsafeMutableBufferPointer { hcBuffer in
+                    data.columns.withUnsafeBufferPointer { columnsBuffer in
+                        g.withUnsafeBufferPointer { gBuffer in
+                            h.withUnsafeBufferPointer { hBuffer in
+                                let hg = hgBuffer, hh = hhBuffer, hc = hcBuffer, cols = columnsBuffer, gs = gBuffer, hs = hBuffer
+                                rows.withUnsafeBufferPointer { rowBuffer in
+                                    let rs = rowBuffer
+                                    Parallel.forEach(blocks: features.count, threads: threads) { k in
+                                        let j = features[k]
+                                        let column = cols.baseAddress! + j * n
+                                        let base = j * HistogramTreeLearner.slots
+                                        for r32 in rs {
+                                            let r = Int(r32)
+                                            let b = base + Int(column[r])
+                                            hg[b] += Double(gs[r])
+                                            hh[b] += Double(hs[r])
+                                            hc[b] += 1
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return hist
+    }
+
+    func bestSplit(_ hist: Histogram, g G: Double, h H: Double, count C: Int, features: [Int]) -> Split {
+        var best = Split()
+        let lambda = config.lambdaL2
+        let parentScore = G * G / (H + lambda)
+        let minData = config.minDataInLeaf, minHess = config.minSumHessianInLeaf
+        func consider(_ gl: Double, _ hl: Double, _ cl: Int, build: () -> Split) {
+            let gr = G - gl, hr = H - hl, cr = C - cl
+            guard cl >= minData, cr >= minData, hl >= minHess, hr >= minHess else { return }
+            let gain = gl * gl / (hl + lambda) + gr * gr / (hr + lambda) - parentScore
+            guard gain > config.minGainToSplit, gain > best.gain else { return }
+            var s = build()
+            s.gain = gain; s.leftG = gl; s.leftH = hl; s.leftC = cl
+            best = s
+        }
+        for j in features {
+            let base = j * HistogramTreeLearner.slots
+            let missing = Int(FeatureBins.missingBin)
+            let mg = hist.g[base + missing], mh = hist.h[base + missing], mc = Int(hist.c[base + missing])
+            if bins.categorical[j] {
+                // Categories with enough rows, ordered by g/(h + smoothing).
+                var cats: [(ratio: Double, bin: Int)] = []
+                for b in 0..<bins.maxCategories where Int(hist.c[base + b]) >= config.minDataPerCategory {
+                    cats.append((hist.g[base + b] / (hist.h[base + b] + config.categorySmoothing), b))
+                }
+                guard cats.count >= 2 else { continue }
+                cats.sort { ($0.ratio, $0.bin) < ($1.ratio, $1.bin) }
+                let limit = min(config.maxCategoryThreshold, cats.count - 1)
+                for order in [cats, Array(cats.reversed())] {
+                    var gl = 0.0, hl = 0.0, cl = 0
+                    var mask = [UInt64](repeating: 0, count: 4)
+                    for k in 0..<limit {
+                        let b = order[k].bin
+                        gl += hist.g[base + b]; hl += hist.h[base + b]; cl += Int(hist.c[base + b])
+                        mask[b >> 6] |= 1 << UInt64(b & 63)
+                        let m = mask
+                        consider(gl, hl, cl) { Split(feature: j, categorical: true, mask: m, defaultLeft: false) }
+                    }
+                }
+                continue
+            }
+            let top = bins.binCount(j) - 1  // last value bin; "≤ t" for t < top leaves something right
+            var gl = 0.0, hl = 0.0, cl = 0
+            for t in 0..<top {
+                gl += hist.g[base + t]; hl += hist.h[base + t]; cl += Int(hist.c[base + t])
+                if cl == 0 { continue }
+                if C - cl - mc <= 0 { break }
+                // Missing values right, then (if any) left.
+                let defaultLeftWhenUnseen = mc == 0 && cl >= C - cl
+                consider(gl, hl, cl) { Split(feature: j, thresholdBin: UInt8(t), defaultLeft: defaultLeftWhenUnseen) }
+                if mc > 0 {
+                    consider(gl + mg, hl + mh, cl + mc) { Split(feature: j, thresholdBin: UInt8(t), defaultLeft: true) }
+                }
+            }
+            // All values on one side, missing values on the other.
+            if mc > 0 && mc < C {
+                let gv = G - mg, hv = H - mh, cv = C - mc
+                consider(gv, hv, cv) { Split(feature: j, thresholdBin: UInt8(top), defaultLeft: false) }
+            }
+        }
+        return best
+    }
+
+    /// Whether row `r` goes left under `split`.
+    @inline(__always)
+    func goesLeft(_ split: Split, row r: Int, columns: UnsafePointer<UInt8>) -> Bool {
+        let b = columns[split.feature * data.rows + r]
+        if b == FeatureBins.missingBin { return split.defaultLeft }
+        if split.categorical { return RegressionTree.categoryIsLeft(split.mask, Int(b)) }
+        return b <= split.thresholdBin
+    }
+
+    /// Grows a tree on `rows` (indices into the data), using `features`.
+    func grow(g: [Float], h: [Float], rows initial: [Int32], features: [Int]) -> RegressionTree {
+        var rows = initial
+        var scratch = [Int32](repeating: 0, count: rows.count)
+        var tree = RegressionTree()
+        var gSum = 0.0, hSum = 0.0
+        for r in rows { gSum += Double(g[Int(r)]); hSum += Double(h[Int(r)]) }
+        var leaves: [Leaf] = []
+        var root = Leaf(start: 0, end: rows.count, g: gSum, h: hSum, depth: 0, histogram: build(rows[...], g: g, h: h, features: features))
+        root.split = bestSplit(root.histogram, g: gSum, h: hSum, count: rows.count, features: features)
+        leaves.append(root)
+        let depthLimit = config.maxDepth > 0 ? config.maxDepth : Int.max
+        while leaves.count < config.numLeaves {
+            // The splittable leaf with the largest gain (ties: the earliest leaf).
+            var chosen = -1
+            for (i, leaf) in leaves.enumerated() where leaf.split.valid && leaf.depth < depthLimit {
+                if chosen < 0 || leaf.split.gain > leaves[chosen].split.gain { chosen = i }
+            }
+            if chosen < 0 { break }
+            var parent = leaves[chosen]
+            let split = parent.split
+            // Partition the leaf's rows in place: left rows first, order kept.
+            var l = parent.start, rCount = 0
+            data.columns.withUnsafeBufferPointer { cols in
+                for i in parent.start..<parent.end {
+                    let r = rows[i]
+                    if goesLeft(split, row: Int(r), columns: cols.baseAddress!) { rows[l] = r; l += 1 } else { scratch[rCount] = r; rCount += 1 }
+                }
+            }
+            for k in 0..<rCount { rows[l + k] = scratch[k] }
+            let mid = l
+            // New internal node.
+            let node = tree.splitFeature.count
+            tree.splitFeature.append(Int32(split.feature))
+            tree.thresholdBin.append(split.thresholdBin)
+            tree.threshold.append(split.categorical ? 0 : (Int(split.thresholdBin) < bins.bounds[split.feature].count ? bins.bounds[split.feature][Int(split.thresholdBin)] : Float.infinity))
+            tree.isCategorical.append(split.categorical)
+            tree.leftCategories.append(split.categorical ? split.mask : [])
+            tree.defaultLeft.append(split.defaultLeft)
+            tree.left.append(0); tree.right.append(0)
+            tree.gain.append(Float(split.gain))
+            tree.nodeCount.append(Int32(parent.end - parent.start))
+            if parent.parent >= 0 {
+                if parent.isLeftChild { tree.left[parent.parent] = Int32(node) } else { tree.right[parent.parent] = Int32(node) }
+            }
+            // Children: build the smaller histogram, subtract for the larger.
+            let leftCount = mid - parent.start, rightCount = parent.end - mid
+            let gl = split.leftG, hl = split.leftH
+            let smallIsLeft = leftCount <= rightCount
+            let small = build(smallIsLeft ? rows[parent.start..<mid] : rows[mid..<parent.end], g: g, h: h, features: features)
+            parent.histogram.subtract(small)
+            let large = parent.histogram
+            var leftLeaf = Leaf(start: parent.start, end: mid, g: gl, h: hl, depth: parent.depth + 1,
+                                histogram: smallIsLeft ? small : large, parent: node, isLeftChild: true)
+            var rightLeaf = Leaf(start: mid, end: parent.end, g: parent.g - gl, h: parent.h - hl, depth: parent.depth + 1,
+                                 histogram: smallIsLeft ? large : small, parent: node, isLeftChild: false)
+            leftLeaf.split = bestSplit(leftLeaf.histogram, g: leftLeaf.g, h: leftLeaf.h, count: leftCount, features: features)
+            rightLeaf.split = bestSplit(rightLeaf.histogram, g: rightLeaf.g, h: rightLeaf.h, count: rightCount, features: features)
+            leaves[chosen] = leftLeaf
+            leaves.append(rightLeaf)
+        }
+        // Leaves in final order; point internal nodes at them.
+        tree.leafValue = []
+        tree.leafCount = []
+        for (i, leaf) in leaves.enumerated() {
+            tree.leafValue.append(leafValue(leaf.g, leaf.h))
+            tree.leafCount.append(Int32(leaf.end - leaf.start))
+            if leaf.parent >= 0 {
+                if leaf.isLeftChild { tree.left[leaf.parent] = Int32(~i) } else { tree.right[leaf.parent] = Int32(~i) }
+            }
+        }
+        return tree
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+import VisitIntentTestSupport
+
+/// The CLI end to end: run the built `intent` binary as a user would.
+@Suite(.serialized) struct IntentCommandTests {
+    struct Run { var status: Int32; var stdout: String; var stderr: String }
+
+    static var binary: String {
+        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [dir.appendingPathComponent("intent").path, dir.deletingLastPathComponent().appendingPathComponent("intent").path,
+                          TestSupport.repositoryRoot + "/.build/release/intent"] where FileManager.default.isExecutableFile(atPath: candidate) {
+            return candidate
+        }
+        return TestSupport.repositoryRoot + "/.build/release/intent"
+    }
+
+    @discardableResult
+    func intent(_ arguments: [String], in directory: String? = nil) throws -> Run {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.binary)
+        p.arguments = arguments
+        if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        var env = ProcessInfo.processInfo.environment
+        env["INTENT_PSEUDONYM_KEY"] = "cli-test-key"
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    @Test(arguments: ["generate", "features", "train", "score", "evaluate", "inspect"])
+    func everyVerbHasHelpWithAnExample(verb: String) throws {
+        let r = try intent([verb, "--help"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("Example"))
+        #expect(r.stdout.contains("intent \(verb)"))
+    }
+
+    @Test func endToEndOnGeneratedData() throws {
+        let dir = TestSupport.temporaryDirectory("cli")
+        var r = try intent(["generate", "--sessions", "2500", "--seed", "3", "--out", "data", "--quiet"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let common = ["--events", "data/events.jsonl", "--taxonomy", "data/taxonomy.yaml"]
+        r = try intent(["train"] + common + ["--labels", "data/labels.csv", "--l2", "0.01", "--out", "m.json", "--summary-json", "s.json", "--quiet"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("validation"))
+        // Clearly better than the majority class on held-out visitors.
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/s.json"))) as! [String: Any]
+        let validation = summary["validation"] as! [String: Double]
+        #expect(validation["macro_f1"]! > 0.55)
+        r = try intent(["evaluate", "--model", "m.json", "--labels", "data/labels.csv", "--by", "device,channel", "--out", "eval", "--quiet"] + common, in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let evaluation = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/eval/evaluation.json"))) as! [String: Any]
+        #expect(evaluation["schema_version"] as? Int == 1)
+        r = try intent(["score", "--model", "m.json", "--out", "scores.csv", "--quiet"] + common, in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = try String(contentsOfFile: dir + "/scores.csv", encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2501)
+        #expect(lines[0] == "session_id,visitor,p_booking,p_curiosity,p_research,intent")
+        for line in lines.dropFirst().prefix(200) {
+            let cells = line.split(separator: ",")
+            let total = cells[2...4].map { Double($0)! }.reduce(0, +)
+            #expect(abs(total - 1) < 1e-5)
+        }
+        r = try intent(["score", "--model", "m.json", "--level", "visitor", "--out", "visitors.jsonl", "--quiet"] + common, in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        r = try intent(["inspect", "m.json"], in: dir)
+        #expect(r.status == 0 && r.stdout.contains("What pushes each class"))
+        // No raw visitor id reaches any output.
+        let events = try String(contentsOfFile: dir + "/data/events.jsonl", encoding: .utf8)
+        let rawIDs = Set(events.split(separator: "\n").prefix(300).compactMap { line -> String? in
+            guard let r = line.range(of: "\"visitor_id\":\"") else { return nil }
+            return String(line[r.upperBound...].prefix { $0 != "\"" })
+        })
+        #expect(!rawIDs.isEmpty)
+        for file in ["m.json", "scores.csv", "visitors.jsonl", "eval/evaluation.json", "eval/evaluation.md", "s.json"] {
+            let text = try String(contentsOfFile: dir + "/" + file, encoding: .utf8)
+            for id in rawIDs { #expect(!text.contains(id), "raw visitor id in \(file)") }
+        }
+    }
+
+    @Test func clearErrorsOnBadInput() throws {
+        let dir = TestSupport.temporaryDirectory("cli-bad")
+        _ = try intent(["generate", "--sessions", "400", "--seed", "5", "--out", "data", "--quiet"], in: dir)
+        var r = try intent(["score", "--model", "missing.json", "--events", "data/events.jsonl"], in: dir)
+        #expect(r.status != 0 && r.stderr.contains("missing.json: no such model file"))
+        try Data("{\"checksum\":\"sha256:00\",\"format\":\"other\",\"format_version\":1,\"model\":{}}".utf8).write(to: URL(fileURLWithPath: dir + "/other.json"))
+        r = try intent(["inspect", "other.json"], in: dir)
+        #expect(r.status != 0 && r.stderr.contains("not a VisitIntent model file"))
+        try Data("session_id,intent\nnothing-here,booking\n".utf8).write(to: URL(fileURLWithPath: dir + "/nomatch.csv"))
+        r = try intent(["train", "--events", "data/events.jsonl", "--labels", "nomatch.csv", "--out", "m.json", "--quiet"], in: dir)
+        #expect(r.status != 0 && r.stderr.contains("matches one of the"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/m.json"))
+        r = try intent(["train", "--events", "data/events.jsonl", "--labels", "data/labels.csv", "--validation-split", "1.5", "--out", "m.json"], in: dir)
+        #expect(r.status != 0 && r.stderr.contains("--validation-split"))
+        // A class seen only in the validation labels.
+        let labels = try String(contentsOfFile: dir + "/data/labels.csv", encoding: .utf8).split(separator: "\n")
+        let relabelled = labels.enumerated().map { $0.offset == 1 ? $0.element.split(separator: ",")[0] + ",vip" : $0.element }.joined(separator: "\n") + "\n"
+        try Data(relabelled.utf8).write(to: URL(fileURLWithPath: dir + "/vip.csv"))
+        r = try intent(["train", "--events", "data/events.jsonl", "--labels", "data/labels.csv", "--validation-events", "data/events.jsonl",
+                        "--validation-labels", "vip.csv", "--out", "m.json", "--quiet"], in: dir)
+        #expect(r.status != 0 && r.stderr.contains("vip") && r.stderr.contains("only in the validation"))
+        // A wrong model kind for evaluation labels: a model knows its classes.
+        _ = try intent(["train", "--events", "data/events.jsonl", "--labels", "data/labels.csv", "--out", "ok.json", "--quiet"], in: dir)
+        r = try intent(["evaluate", "--model", "ok.json", "--events", "data/events.jsonl", "--labels", "vip.csv"], in: dir)
+        #expect(r.status != 0 && r.stderr.contains("does not know"))
+    }
+}
