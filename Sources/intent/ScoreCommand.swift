@@ -18,6 +18,7 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Model file.", valueName: "file")) var model: String
     @OptionGroup var input: EventInputOptions
     @Option(help: ArgumentHelp("A feature matrix (.npy, float32, the model's columns) to score instead of events.", valueName: "file")) var features: String?
+    @OptionGroup(title: "Tables: one row per session instead of events") var table: TableOptions
     @Option(help: ArgumentHelp("Output: .csv or .jsonl (default: CSV on standard output).", valueName: "file")) var out: String?
     @Option(help: "session or visitor.") var level: String = "session"
     @Option(help: ArgumentHelp("Score from the first K page views of each session.", valueName: "K")) var prefix: Int?
@@ -28,12 +29,24 @@ struct ScoreCommand: ParsableCommand {
     func validate() throws {
         if ScoreTable.Level(rawValue: level) == nil { throw ValidationError("--level must be session or visitor") }
         if let prefix, prefix < 1 { throw ValidationError("--prefix must be at least 1") }
-        if features == nil && input.events.isEmpty { throw ValidationError("give --events (or --features with a .npy matrix)") }
+        if features == nil && table.table == nil && input.events.isEmpty { throw ValidationError("give --events, --table, or --features with a .npy matrix") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {
         let classifier = try ModelFile.loadClassifier(path: model)
+        if let tablePath = table.table {
+            var options = table.options(label: table.label)
+            options.categorical = []; options.numeric = []
+            let t = try FeatureTable.read(path: tablePath, options: options, schema: classifier.featureColumns)
+            let p = try classifier.predictProbabilities(t.values, threads: threads)
+            let scores = ScoreTable(classes: classifier.classes, sessionIDs: t.ids, visitorIDs: Array(repeating: "", count: t.ids.count),
+                                    sessionStart: Array(repeating: 0, count: t.ids.count), probabilities: p)
+            let format = (out ?? "").hasSuffix(".jsonl") || (out ?? "").hasSuffix(".ndjson") ? ScoreTable.Format.jsonl : ScoreTable.Format.csv
+            if let out { try scores.write(path: out, format: format, level: .session); print("scored \(t.ids.count) rows → \(out)") }
+            else { try scores.write(to: AtomicFile.standardOutput, format: format, level: .session) }
+            return
+        }
         if let features {
             let x = try NPYFile.read(path: features)
             let started = DispatchTime.now()

@@ -26,7 +26,8 @@ struct TrainCommand: ParsableCommand {
     enum ModelKind: String, ExpressibleByArgument, CaseIterable { case logistic, gbdt }
 
     @OptionGroup var input: EventInputOptions
-    @Option(help: ArgumentHelp("Labels file: session_id,intent (CSV with header, or JSON Lines).", valueName: "file")) var labels: String
+    @Option(help: ArgumentHelp("Labels file: session_id,intent (CSV with header, or JSON Lines).", valueName: "file")) var labels: String?
+    @OptionGroup(title: "Tables: one row per session instead of events") var table: TableOptions
     @Option(help: "Model to train.") var model: ModelKind = .logistic
     @Option(help: ArgumentHelp("Where to write the model file.", valueName: "file")) var out: String
     @Option(help: ArgumentHelp("Share of visitors held out for validation (0 for none).", valueName: "fraction")) var validationSplit: Double = 0.2
@@ -74,7 +75,38 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
+    func modelChoice() throws -> TrainingJob.ModelChoice {
+        var config = LogisticRegressionConfiguration()
+        config.l2 = l2
+        config.l1 = l1
+        config.solver = LogisticRegressionConfiguration.Solver(rawValue: solver)!
+        config.classWeight = try Self.parseClassWeight(classWeight)
+        config.convergence.maxIterations = maxIterations
+        config.convergence.gradientTolerance = tolerance
+        switch model {
+        case .logistic: return .logistic(config)
+        case .gbdt: return .gbdt(try trees.configuration())
+        }
+    }
+
     func run() throws {
+        if let matrixPath = table.features {
+            let t = try FeatureTable.readNPY(path: matrixPath, rowsPath: labels)
+            guard t.labels != nil else { throw ValidationError("--features needs --labels: a session_id,intent CSV in the matrix's row order") }
+            let outcome = try TrainingJob.fitTable(t, validationFraction: validationSplit, model: modelChoice(), seed: seed, threads: threads,
+                                                   progress: Progress(label: "training", quiet: output.quiet))
+            try finish(outcome)
+            return
+        }
+        if let tablePath = table.table {
+            guard let label = table.label else { throw ValidationError("--table needs --label COLUMN") }
+            let t = try FeatureTable.read(path: tablePath, options: table.options(label: label))
+            let outcome = try TrainingJob.fitTable(t, validationFraction: validationSplit, model: modelChoice(), seed: seed, threads: threads,
+                                                   progress: Progress(label: "training", quiet: output.quiet))
+            try finish(outcome)
+            return
+        }
+        guard let labels else { throw ValidationError("give --labels (with --events), or --table with --label") }
         let data = try input.load(quiet: output.quiet)
         var skipped = SkipReport()
         let labelSet = try LabelSet.read(path: labels, skipInvalid: input.skipInvalid, skipped: &skipped)
@@ -83,13 +115,6 @@ struct TrainCommand: ParsableCommand {
         features.sessionizer = input.sessionizer()
         features.bigramBuckets = bigramBuckets
         features.pathTokenBuckets = pathTokenBuckets
-        var config = LogisticRegressionConfiguration()
-        config.l2 = l2
-        config.l1 = l1
-        config.solver = LogisticRegressionConfiguration.Solver(rawValue: solver)!
-        config.classWeight = try Self.parseClassWeight(classWeight)
-        config.convergence.maxIterations = maxIterations
-        config.convergence.gradientTolerance = tolerance
         var validation = TrainingJob.Validation.none
         if let validationEvents, let validationLabels {
             var v = input
@@ -99,19 +124,19 @@ struct TrainCommand: ParsableCommand {
         } else if validationSplit > 0 {
             validation = .split(validationSplit)
         }
-        let choice: TrainingJob.ModelChoice
-        switch model {
-        case .logistic: choice = .logistic(config)
-        case .gbdt: choice = .gbdt(try trees.configuration())
-        }
+        let choice = try modelChoice()
         let job = TrainingJob(data: data, labels: labelSet, labelsPath: labels, taxonomyYAML: try input.taxonomyYAML(), features: features,
                               validation: validation, model: choice, seed: seed, threads: threads)
         let outcome = try job.run(progress: Progress(label: "training", quiet: output.quiet))
+        try finish(outcome)
+    }
+
+    func finish(_ outcome: TrainingJob.Outcome) throws {
         try ModelFile.write(outcome.model, to: out)
         print(TrainingSummaryText.render(outcome, out: out))
         if let summaryJson {
             var s: [String: Any] = [
-                "fit_seconds": outcome.fitSeconds, "objective": outcome.record.objective, "iterations": outcome.record.iterations,
+                "fit_seconds": outcome.fitSeconds, "binning_seconds": outcome.binningSeconds, "objective": outcome.record.objective, "iterations": outcome.record.iterations,
                 "stop_reason": outcome.record.stopReason, "sessions": outcome.trainingSessions, "features": outcome.featureCount,
                 "classes": outcome.classes, "model": out,
             ]
@@ -132,7 +157,7 @@ enum TrainingSummaryText {
         lines.append("  features: \(o.featureCount)")
         lines.append("  optimisation: \(o.record.iterations) iterations, stopped: \(o.record.stopReason); objective \(String(format: "%.6f", o.record.objective)); \(String(format: "%.2f", o.fitSeconds)) s")
         if let v = o.validation {
-            lines.append("  validation (\(v.sessions) sessions of held-out visitors): accuracy \(String(format: "%.3f", v.accuracy)) (baseline \(String(format: "%.3f", v.majorityAccuracy))), macro-F1 \(String(format: "%.3f", v.macroF1)) (baseline \(String(format: "%.3f", v.majorityMacroF1))), log loss \(String(format: "%.4f", v.logLoss))")
+            lines.append("  validation (\(v.sessions) held-out sessions): accuracy \(String(format: "%.3f", v.accuracy)) (baseline \(String(format: "%.3f", v.majorityAccuracy))), macro-F1 \(String(format: "%.3f", v.macroF1)) (baseline \(String(format: "%.3f", v.majorityMacroF1))), log loss \(String(format: "%.4f", v.logLoss))")
         }
         return lines.joined(separator: "\n")
     }

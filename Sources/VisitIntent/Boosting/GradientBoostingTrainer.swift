@@ -31,7 +31,7 @@ public struct GradientBoostingTrainer: Trainer {
     }
 
     public func fit(_ data: TrainingData, validation: (x: Matrix<Float>, y: [Int32])?, featureSpec: FeatureSpec? = nil, seed: UInt64 = 0,
-                    progress: Progress? = nil) throws -> (GradientBoostingModel, TrainingRecord) {
+                    progress: Progress? = nil, clock: FitClock? = nil) throws -> (GradientBoostingModel, TrainingRecord) {
         let config = configuration
         try config.validate()
         guard data.rows > 0 else { throw TrainingError.noRows }
@@ -43,8 +43,10 @@ public struct GradientBoostingTrainer: Trainer {
         let T = objective.outputs
         var categorical = [Bool](repeating: false, count: d)
         for j in config.categoricalFeatures where j >= 0 && j < d { categorical[j] = true }
+        let binningStarted = DispatchTime.now()
         let bins = FeatureBins.fit(data.x, maxBin: config.maxBin, categorical: categorical, maxCategories: config.maxCategories)
         let binned = bins.apply(data.x, threads: threads)
+        clock?.binningSeconds = Double(DispatchTime.now().uptimeNanoseconds - binningStarted.uptimeNanoseconds) / 1e9
         let weights = try LogisticRegressionTrainer.rowWeights(data, .none)
         let initial = objective.initialScores(y: data.y, weights: weights)
         var scores = [Double](repeating: 0, count: n * T)
@@ -127,4 +129,10 @@ public struct GradientBoostingTrainer: Trainer {
                                     stopReason: stopReason, objective: loss / max(wsum, 1e-300), gradientNorm: 0, seed: seed)
         return (model, record)
     }
+}
+
+/// Where a trainer reports how long its phases took (never stored in a model).
+public final class FitClock: @unchecked Sendable {
+    public var binningSeconds = 0.0
+    public init() {}
 }

@@ -22,20 +22,62 @@ struct HistogramTreeLearner {
     let bins: FeatureBins
     let config: GradientBoostingConfiguration
     let threads: Int
+    /// Each feature's most frequent bin (zero, for sparse counts): histograms
+    /// skip it and derive its sums from the leaf's totals, as LightGBM does for
+    /// sparse features, which saves most of the work on one-hot and count columns.
+    let mostFrequentBin: [UInt8]
+    /// Each row's bins other than its features' most frequent ones, as
+    /// compressed sparse rows: row `r` owns `sparseFeature/sparseBin[rowStart[r] ..< rowStart[r+1]]`.
+    /// Histograms are built from these, so a row costs its non-default values only.
+    let rowStart: [Int]
+    let sparseFeature: [UInt16]
+    let sparseBin: [UInt8]
     static let slots = 256
+    static let rowsPerBlock = 16_384
 
-    /// Per-feature sums over 256 bins: `g`, `h`, count.
-    struct Histogram {
-        var g: [Double]
-        var h: [Double]
-        var c: [Int32]
-        init(features: Int) {
-            g = [Double](repeating: 0, count: features * HistogramTreeLearner.slots)
-            h = g
-            c = [Int32](repeating: 0, count: features * HistogramTreeLearner.slots)
+    init(data: BinnedMatrix, bins: FeatureBins, config: GradientBoostingConfiguration, threads: Int) {
+        self.data = data
+        self.bins = bins
+        self.config = config
+        self.threads = threads
+        var frequent = [UInt8](repeating: 0, count: data.features)
+        frequent.withUnsafeMutableBufferPointer { outBuffer in
+            data.columns.withUnsafeBufferPointer { cols in
+                let out = outBuffer
+                Parallel.forEach(blocks: data.features, threads: threads) { j in
+                    var counts = [Int](repeating: 0, count: 256)
+                    for r in 0..<data.rows { counts[Int(cols[j * data.rows + r])] += 1 }
+                    out[j] = UInt8(counts.indices.max { (counts[$0], $1) < (counts[$1], $0) }!)
+                }
+            }
         }
+        mostFrequentBin = frequent
+        var starts = [Int](repeating: 0, count: data.rows + 1)
+        var features: [UInt16] = [], values: [UInt8] = []
+        data.columns.withUnsafeBufferPointer { cols in
+            for r in 0..<data.rows {
+                for j in 0..<data.features {
+                    let b = cols[j * data.rows + r]
+                    if b != frequent[j] { features.append(UInt16(j)); values.append(b) }
+                }
+                starts[r + 1] = features.count
+            }
+        }
+        rowStart = starts
+        sparseFeature = features
+        sparseBin = values
+    }
+
+    /// Per-feature sums over 256 bins, interleaved `(g, h, count)` so one
+    /// update touches one cache line.
+    struct Histogram {
+        var v: [Double]
+        init(features: Int) { v = [Double](repeating: 0, count: features * HistogramTreeLearner.slots * 3) }
+        @inline(__always) func g(_ i: Int) -> Double { v[3 * i] }
+        @inline(__always) func h(_ i: Int) -> Double { v[3 * i + 1] }
+        @inline(__always) func c(_ i: Int) -> Int { Int(v[3 * i + 2]) }
         mutating func subtract(_ o: Histogram) {
-            for i in 0..<g.count { g[i] -= o.g[i]; h[i] -= o.h[i]; c[i] -= o.c[i] }
+            v.withUnsafeMutableBufferPointer { a in o.v.withUnsafeBufferPointer { b in for i in 0..<a.count { a[i] -= b[i] } } }
         }
     }
 
@@ -62,34 +104,65 @@ struct HistogramTreeLearner {
 
     func leafValue(_ g: Double, _ h: Double) -> Double { -g / (h + config.lambdaL2) * config.learningRate }
 
-    func build(_ rows: ArraySlice<Int32>, g: [Float], h: [Float], features: [Int]) -> Histogram {
-        var hist = Histogram(features: data.features)
-        let n = data.rows
-        hist.g.withUnsafeMutableBufferPointer { hgBuffer in
-            hist.h.withUnsafeMutableBufferPointer { hhBuffer in
-                hist.c.withUnsafeMutableBufferPointer { hcBuffer in
-                    data.columns.withUnsafeBufferPointer { columnsBuffer in
-                        g.withUnsafeBufferPointer { gBuffer in
-                            h.withUnsafeBufferPointer { hBuffer in
-                                let hg = hgBuffer, hh = hhBuffer, hc = hcBuffer, cols = columnsBuffer, gs = gBuffer, hs = hBuffer
-                                rows.withUnsafeBufferPointer { rowBuffer in
-                                    let rs = rowBuffer
-                                    Parallel.forEach(blocks: features.count, threads: threads) { k in
-                                        let j = features[k]
-                                        let column = cols.baseAddress! + j * n
-                                        let base = j * HistogramTreeLearner.slots
-                                        for r32 in rs {
-                                            let r = Int(r32)
-                                            let b = base + Int(column[r])
-                                            hg[b] += Double(gs[r])
-                                            hh[b] += Double(hs[r])
-                                            hc[b] += 1
+    /// Sums `g`, `h` and counts per bin for `rows`, row by row over the sparse
+    /// rows. Rows are cut into fixed blocks of 16,384, each summed into its own
+    /// histogram, and the blocks are added in order: the result does not depend
+    /// on the thread count. The most frequent bin of each feature gets the
+    /// leaf's totals minus the other bins.
+    func build(_ rows: ArraySlice<Int32>, g: [Float], h: [Float], features: [Int], totals: (g: Double, h: Double, c: Int)) -> Histogram {
+        let width = data.features * HistogramTreeLearner.slots * 3
+        let count = rows.count
+        let blocks = max(1, (count + HistogramTreeLearner.rowsPerBlock - 1) / HistogramTreeLearner.rowsPerBlock)
+        var partial = [Double](repeating: 0, count: blocks * width)
+        var allowed = [Bool](repeating: false, count: data.features)
+        for j in features { allowed[j] = true }
+        let rowIndices = Array(rows)
+        partial.withUnsafeMutableBufferPointer { partialBuffer in
+            rowIndices.withUnsafeBufferPointer { rowBuffer in
+                rowStart.withUnsafeBufferPointer { startBuffer in
+                    sparseFeature.withUnsafeBufferPointer { featureBuffer in
+                        sparseBin.withUnsafeBufferPointer { binBuffer in
+                            g.withUnsafeBufferPointer { gBuffer in
+                                h.withUnsafeBufferPointer { hBuffer in
+                                    allowed.withUnsafeBufferPointer { allowedBuffer in
+                                        let out = partialBuffer, rs = rowBuffer, starts = startBuffer, fs = featureBuffer, bs = binBuffer
+                                        let gs = gBuffer, hs = hBuffer, ok = allowedBuffer
+                                        Parallel.forEach(blocks: blocks, threads: threads) { blk in
+                                            let hist = out.baseAddress! + blk * width
+                                            let lo = blk * HistogramTreeLearner.rowsPerBlock, hi = min(count, lo + HistogramTreeLearner.rowsPerBlock)
+                                            for i in lo..<hi {
+                                                let r = Int(rs[i])
+                                                let gr = Double(gs[r]), hr = Double(hs[r])
+                                                for e in starts[r]..<starts[r + 1] {
+                                                    let j = Int(fs[e])
+                                                    if !ok[j] { continue }
+                                                    let b = (j * HistogramTreeLearner.slots + Int(bs[e])) * 3
+                                                    hist[b] += gr
+                                                    hist[b + 1] += hr
+                                                    hist[b + 2] += 1
+                                                }
+                                            }
                                         }
                                     }
                                 }
                             }
                         }
                     }
+                }
+            }
+        }
+        var hist = Histogram(features: data.features)
+        hist.v.withUnsafeMutableBufferPointer { v in
+            partial.withUnsafeBufferPointer { p in
+                for blk in 0..<blocks { let base = blk * width; for i in 0..<width { v[i] += p[base + i] } }
+                for j in features {
+                    let base = j * HistogramTreeLearner.slots * 3
+                    var sg = 0.0, sh = 0.0, sc = 0.0
+                    for b in 0..<HistogramTreeLearner.slots { sg += v[base + 3 * b]; sh += v[base + 3 * b + 1]; sc += v[base + 3 * b + 2] }
+                    let f = base + 3 * Int(mostFrequentBin[j])
+                    v[f] = totals.g - sg
+                    v[f + 1] = totals.h - sh
+                    v[f + 2] = Double(totals.c) - sc
                 }
             }
         }
@@ -113,12 +186,12 @@ struct HistogramTreeLearner {
         for j in features {
             let base = j * HistogramTreeLearner.slots
             let missing = Int(FeatureBins.missingBin)
-            let mg = hist.g[base + missing], mh = hist.h[base + missing], mc = Int(hist.c[base + missing])
+            let mg = hist.g(base + missing), mh = hist.h(base + missing), mc = hist.c(base + missing)
             if bins.categorical[j] {
                 // Categories with enough rows, ordered by g/(h + smoothing).
                 var cats: [(ratio: Double, bin: Int)] = []
-                for b in 0..<bins.maxCategories where Int(hist.c[base + b]) >= config.minDataPerCategory {
-                    cats.append((hist.g[base + b] / (hist.h[base + b] + config.categorySmoothing), b))
+                for b in 0..<bins.maxCategories where hist.c(base + b) >= config.minDataPerCategory {
+                    cats.append((hist.g(base + b) / (hist.h(base + b) + config.categorySmoothing), b))
                 }
                 guard cats.count >= 2 else { continue }
                 cats.sort { ($0.ratio, $0.bin) < ($1.ratio, $1.bin) }
@@ -128,7 +201,7 @@ struct HistogramTreeLearner {
                     var mask = [UInt64](repeating: 0, count: 4)
                     for k in 0..<limit {
                         let b = order[k].bin
-                        gl += hist.g[base + b]; hl += hist.h[base + b]; cl += Int(hist.c[base + b])
+                        gl += hist.g(base + b); hl += hist.h(base + b); cl += hist.c(base + b)
                         mask[b >> 6] |= 1 << UInt64(b & 63)
                         let m = mask
                         consider(gl, hl, cl) { Split(feature: j, categorical: true, mask: m, defaultLeft: false) }
@@ -139,8 +212,9 @@ struct HistogramTreeLearner {
             let top = bins.binCount(j) - 1  // last value bin; "≤ t" for t < top leaves something right
             var gl = 0.0, hl = 0.0, cl = 0
             for t in 0..<top {
-                gl += hist.g[base + t]; hl += hist.h[base + t]; cl += Int(hist.c[base + t])
-                if cl == 0 { continue }
+                let binCount = hist.c(base + t)
+                if binCount == 0 { continue }  // the same partition as the previous non-empty bin
+                gl += hist.g(base + t); hl += hist.h(base + t); cl += binCount
                 if C - cl - mc <= 0 { break }
                 // Missing values right, then (if any) left.
                 let defaultLeftWhenUnseen = mc == 0 && cl >= C - cl
@@ -175,7 +249,8 @@ struct HistogramTreeLearner {
         var gSum = 0.0, hSum = 0.0
         for r in rows { gSum += Double(g[Int(r)]); hSum += Double(h[Int(r)]) }
         var leaves: [Leaf] = []
-        var root = Leaf(start: 0, end: rows.count, g: gSum, h: hSum, depth: 0, histogram: build(rows[...], g: g, h: h, features: features))
+        var root = Leaf(start: 0, end: rows.count, g: gSum, h: hSum, depth: 0,
+                        histogram: build(rows[...], g: g, h: h, features: features, totals: (gSum, hSum, rows.count)))
         root.split = bestSplit(root.histogram, g: gSum, h: hSum, count: rows.count, features: features)
         leaves.append(root)
         let depthLimit = config.maxDepth > 0 ? config.maxDepth : Int.max
@@ -216,7 +291,8 @@ struct HistogramTreeLearner {
             let leftCount = mid - parent.start, rightCount = parent.end - mid
             let gl = split.leftG, hl = split.leftH
             let smallIsLeft = leftCount <= rightCount
-            let small = build(smallIsLeft ? rows[parent.start..<mid] : rows[mid..<parent.end], g: g, h: h, features: features)
+            let small = build(smallIsLeft ? rows[parent.start..<mid] : rows[mid..<parent.end], g: g, h: h, features: features,
+                              totals: smallIsLeft ? (gl, hl, leftCount) : (parent.g - gl, parent.h - hl, rightCount))
             parent.histogram.subtract(small)
             let large = parent.histogram
             var leftLeaf = Leaf(start: parent.start, end: mid, g: gl, h: hl, depth: parent.depth + 1,

@@ -9,11 +9,16 @@ public struct FeatureColumn: Codable, Sendable, Equatable {
     public var transform: Transform
     /// What a value of one means, in words, for model cards and reason codes.
     public var label: String
+    /// For a categorical column of a table: its levels; a value is the index of its level.
+    public var levels: [String]?
 
-    public init(name: String, group: String, transform: Transform = .none, label: String) {
+    public init(name: String, group: String, transform: Transform = .none, label: String, levels: [String]? = nil) {
         self.name = name
         self.group = group
         self.transform = transform
         self.label = label
+        self.levels = levels
     }
+
+    public var isCategorical: Bool { levels != nil }
 }

@@ -5,7 +5,8 @@ import LinearAlgebra
 /// an optional `log1p` (for heavy-tailed counts and durations), then
 /// `(v − mean) / scale` with the population standard deviation as scale.
 /// A constant column gets scale 1, so it becomes all zeros and its
-/// coefficient stays at zero under any penalty.
+/// coefficient stays at zero under any penalty. Missing values (NaN) are left
+/// out of the fit and standardise to 0, the column's mean.
 public struct Standardizer: Codable, Sendable, Equatable {
     public var transforms: [FeatureColumn.Transform]
     public var means: [Double]
@@ -28,23 +29,27 @@ public struct Standardizer: Codable, Sendable, Equatable {
         let n = x.rows, d = x.columns
         var sum = [Double](repeating: 0, count: d)
         var sumSq = [Double](repeating: 0, count: d)
+        var count = [Int](repeating: 0, count: d)
         // Two passes (mean, then centred squares) for accuracy.
         for r in 0..<n {
             for j in 0..<d {
                 let v = transforms[j] == .log1p ? signedLog1p(x.storage[r * d + j]) : x.storage[r * d + j]
+                if v.isNaN { continue }
                 sum[j] += Double(v)
+                count[j] += 1
             }
         }
-        let means = sum.map { n > 0 ? $0 / Double(n) : 0 }
+        let means = (0..<d).map { count[$0] > 0 ? sum[$0] / Double(count[$0]) : 0 }
         for r in 0..<n {
             for j in 0..<d {
                 let v = transforms[j] == .log1p ? signedLog1p(x.storage[r * d + j]) : x.storage[r * d + j]
+                if v.isNaN { continue }
                 let c = Double(v) - means[j]
                 sumSq[j] += c * c
             }
         }
-        let scales = sumSq.map { s -> Double in
-            let sd = n > 0 ? (s / Double(n)).squareRoot() : 0
+        let scales = (0..<d).map { j -> Double in
+            let sd = count[j] > 0 ? (sumSq[j] / Double(count[j])).squareRoot() : 0
             return sd > 1e-12 ? sd : 1
         }
         return Standardizer(transforms: transforms, means: means, scales: scales)
@@ -59,7 +64,7 @@ public struct Standardizer: Codable, Sendable, Equatable {
             for j in 0..<d {
                 var v = x[base + j]
                 if transforms[j] == .log1p { v = Standardizer.signedLog1p(v) }
-                out[k] = Float((Double(v) - means[j]) / scales[j])
+                out[k] = v.isNaN ? 0 : Float((Double(v) - means[j]) / scales[j])
                 k += 1
             }
         }

@@ -48,6 +48,8 @@ public struct TrainingJob {
         public var trainingSessions: Int
         public var featureCount: Int
         public var fitSeconds: Double
+        /// Of `fitSeconds`, the time spent binning features (trees only).
+        public var binningSeconds: Double = 0
         public var unmatchedLabels: Int
         public var unlabelledSessions: Int
         public var classes: [String]
@@ -97,20 +99,41 @@ public struct TrainingJob {
             throw TrainingError.classOnlyInValidation(missing)
         }
         let train = TrainingData(x: matrix.subset(trainRows).values, y: trainY, classes: classes, sampleWeights: trainWeights, columns: spec.columns)
+        var outcome = try TrainingJob.fit(train, validation: validationMatrix.map { ($0, validationY) }, featureSpec: spec, model: model,
+                                          seed: seed, threads: threads, progress: progress)
+        outcome.unmatchedLabels = join.unmatchedLabels
+        outcome.unlabelledSessions = join.unlabelledSessions
+        return outcome
+    }
+
+    /// Fits `model` on `train`, early-stops and measures on `validation`: the part
+    /// of training that does not care where the rows came from (events or a table).
+    public static func fit(_ train: TrainingData, validation: (Matrix<Float>, [Int32])?, featureSpec spec: FeatureSpec?, model: ModelChoice,
+                           seed: UInt64, threads: Int, progress: Progress? = nil) throws -> Outcome {
+        let classes = train.classes
+        let validationMatrix = validation?.0
+        let validationY = validation?.1 ?? []
         let started = DispatchTime.now()
         var fitted: any Classifier
         var record: TrainingRecord
+        var binning = 0.0
         switch model {
         case .logistic(var configuration):
             configuration.threads = threads
+            if let c = train.columns.first(where: \.isCategorical) {
+                throw TrainingError.solverUnsupported("column '\(c.name)' is categorical: the logistic model needs numbers (declare it --numeric if it is one, or use --model gbdt, which splits categories natively)")
+            }
             var (m, r) = try LogisticRegressionTrainer(configuration: configuration).fit(train, featureSpec: spec, seed: seed, progress: progress)
             m.training = r
             fitted = m
             record = r
         case .gbdt(var configuration):
             configuration.threads = threads
+            configuration.categoricalFeatures = train.columns.indices.filter { train.columns[$0].isCategorical }
             let early = validationMatrix.map { (x: $0, y: validationY) }
-            var (m, r) = try GradientBoostingTrainer(configuration: configuration).fit(train, validation: early, featureSpec: spec, seed: seed, progress: progress)
+            let clock = FitClock()
+            var (m, r) = try GradientBoostingTrainer(configuration: configuration).fit(train, validation: early, featureSpec: spec, seed: seed, progress: progress, clock: clock)
+            binning = clock.binningSeconds
             m.training = r
             fitted = m
             record = r
@@ -124,8 +147,8 @@ public struct TrainingJob {
             if var m = fitted as? LogisticRegressionModel { m.validation = r.validationSummary; fitted = m }
             if var m = fitted as? GradientBoostingModel { m.validation = r.validationSummary; fitted = m }
         }
-        return Outcome(model: fitted, record: record, validation: report, trainingSessions: train.rows, featureCount: spec.columns.count,
-                       fitSeconds: fitSeconds, unmatchedLabels: join.unmatchedLabels, unlabelledSessions: join.unlabelledSessions,
+        return Outcome(model: fitted, record: record, validation: report, trainingSessions: train.rows, featureCount: train.columns.count,
+                       fitSeconds: fitSeconds, binningSeconds: binning, unmatchedLabels: 0, unlabelledSessions: 0,
                        classes: classes, classCounts: train.classCounts)
     }
 
