@@ -1,4 +1,6 @@
 # VisitIntent — two commands on a fresh machine: `make demo`, `make test`.
+# A fixed pseudonym key keeps the demo's outputs stable from run to run (use your own secret for real data).
+export INTENT_PSEUDONYM_KEY ?= visitintent-demo-key
 SWIFT    ?= swift
 CONFIG   ?= release
 BUILD    := .build/$(CONFIG)
@@ -43,14 +45,16 @@ notebooks: build
 demo: build
 	@mkdir -p $(OUT)
 	$(INTENT) train --events $(SAMPLE)/events.jsonl --labels $(SAMPLE)/labels.csv --taxonomy datasets/clinic-taxonomy.yaml \
-	  --model logistic --validation-split 0.2 --seed 1 --out $(OUT)/clinic-logistic.json
+	  --model logistic --l2 0.01 --validation-split 0.2 --seed 1 --out $(OUT)/clinic-logistic.json
+	$(INTENT) train --events $(SAMPLE)/events.jsonl --labels $(SAMPLE)/labels.csv --taxonomy datasets/clinic-taxonomy.yaml \
+	  --model gbdt --rounds 300 --learning-rate 0.05 --early-stopping-rounds 30 --validation-split 0.2 --seed 1 --out $(OUT)/clinic-gbdt.json
 	$(INTENT) evaluate --model $(OUT)/clinic-logistic.json --events $(SAMPLE)/events.jsonl --labels $(SAMPLE)/labels.csv \
 	  --by device,channel,visitor_type,landing_kind --out $(OUT)/evaluation
 	$(INTENT) score --model $(OUT)/clinic-logistic.json --events $(SAMPLE)/events.jsonl --out $(OUT)/scores.csv
 	$(INTENT) inspect $(OUT)/clinic-logistic.json > $(OUT)/model-card.md
 	@echo
 	@echo "demo outputs:"
-	@echo "  model        $(OUT)/clinic-logistic.json"
+	@echo "  models       $(OUT)/clinic-logistic.json, $(OUT)/clinic-gbdt.json"
 	@echo "  model card   $(OUT)/model-card.md"
 	@echo "  evaluation   $(OUT)/evaluation/evaluation.md and evaluation.json"
 	@echo "  scores       $(OUT)/scores.csv"
@@ -60,8 +64,11 @@ sample: build
 	$(INTENT) generate --sessions 1500 --seed 2026 --out $(SAMPLE) --quiet
 	mv $(SAMPLE)/taxonomy.yaml datasets/clinic-taxonomy.yaml
 	$(INTENT) train --events $(SAMPLE)/events.jsonl --labels $(SAMPLE)/labels.csv --taxonomy datasets/clinic-taxonomy.yaml \
-	  --model logistic --validation-split 0.2 --seed 1 --out models/clinic-logistic.json --quiet
+	  --model logistic --l2 0.01 --validation-split 0.2 --seed 1 --out models/clinic-logistic.json --quiet
 	$(INTENT) inspect models/clinic-logistic.json > models/clinic-logistic.md
+	$(INTENT) train --events $(SAMPLE)/events.jsonl --labels $(SAMPLE)/labels.csv --taxonomy datasets/clinic-taxonomy.yaml \
+	  --model gbdt --rounds 300 --learning-rate 0.05 --early-stopping-rounds 30 --validation-split 0.2 --seed 1 --out models/clinic-gbdt.json --quiet
+	$(INTENT) inspect models/clinic-gbdt.json > models/clinic-gbdt.md
 
 bench: build
 	python3 bench/run.py --intent $(abspath $(INTENT))

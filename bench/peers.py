@@ -19,6 +19,13 @@ std (ddof = 0); a column whose std is 0 keeps scale 1.
 Objective reported for a logistic fit (the same f as the Swift side):
     f(W, b) = (1/n) Σᵢ −log pᵢ[yᵢ] + (λ/2)‖W‖²_F,   b unpenalised,
 softmax over K columns for K ≥ 3, one sigmoid column for K = 2.
+
+Gradient-boosted trees (tasks gbdt-data, gbdt-speed, split, folds, gbdt-eval,
+uci-cv, metrics): a seeded synthetic binary matrix, seeded stratified splits and
+folds written as files both sides read (npy + rows.csv + columns.tsv, or CSV
+tables with the original header), LightGBM / XGBoost / HistGradientBoosting
+fits, and one metric code path (`classification_metrics`) applied to the
+peers' probabilities and to `intent score` CSVs alike.
 """
 import argparse
 import csv

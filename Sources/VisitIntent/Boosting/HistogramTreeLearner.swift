@@ -32,14 +32,27 @@ struct HistogramTreeLearner {
     let rowStart: [Int]
     let sparseFeature: [UInt16]
     let sparseBin: [UInt8]
-    static let slots = 256
+    /// Histogram layout: feature `j` owns slots `offset[j] ..< offset[j + 1]`,
+    /// its value bins then one slot for missing values. Sized by the bins each
+    /// feature really has, so a leaf's histogram is small when most features are
+    /// counts or flags, and subtraction and split finding touch only used slots.
+    let offset: [Int]
     static let rowsPerBlock = 16_384
+
+    /// Slot of `bin` of feature `j`.
+    @inline(__always) func slot(_ j: Int, _ bin: UInt8) -> Int {
+        bin == FeatureBins.missingBin ? offset[j + 1] - 1 : offset[j] + Int(bin)
+    }
+    var slotCount: Int { offset[data.features] }
 
     init(data: BinnedMatrix, bins: FeatureBins, config: GradientBoostingConfiguration, threads: Int) {
         self.data = data
         self.bins = bins
         self.config = config
         self.threads = threads
+        var offsets = [0]
+        for j in 0..<data.features { offsets.append(offsets[j] + bins.binCount(j) + 1) }
+        offset = offsets
         var frequent = [UInt8](repeating: 0, count: data.features)
         frequent.withUnsafeMutableBufferPointer { outBuffer in
             data.columns.withUnsafeBufferPointer { cols in
@@ -72,7 +85,7 @@ struct HistogramTreeLearner {
     /// update touches one cache line.
     struct Histogram {
         var v: [Double]
-        init(features: Int) { v = [Double](repeating: 0, count: features * HistogramTreeLearner.slots * 3) }
+        init(slots: Int) { v = [Double](repeating: 0, count: slots * 3) }
         @inline(__always) func g(_ i: Int) -> Double { v[3 * i] }
         @inline(__always) func h(_ i: Int) -> Double { v[3 * i + 1] }
         @inline(__always) func c(_ i: Int) -> Int { Int(v[3 * i + 2]) }
@@ -110,7 +123,7 @@ struct HistogramTreeLearner {
     /// on the thread count. The most frequent bin of each feature gets the
     /// leaf's totals minus the other bins.
     func build(_ rows: ArraySlice<Int32>, g: [Float], h: [Float], features: [Int], totals: (g: Double, h: Double, c: Int)) -> Histogram {
-        let width = data.features * HistogramTreeLearner.slots * 3
+        let width = slotCount * 3
         let count = rows.count
         let blocks = max(1, (count + HistogramTreeLearner.rowsPerBlock - 1) / HistogramTreeLearner.rowsPerBlock)
         var partial = [Double](repeating: 0, count: blocks * width)
@@ -136,7 +149,7 @@ struct HistogramTreeLearner {
                                                 for e in starts[r]..<starts[r + 1] {
                                                     let j = Int(fs[e])
                                                     if !ok[j] { continue }
-                                                    let b = (j * HistogramTreeLearner.slots + Int(bs[e])) * 3
+                                                    let b = slot(j, bs[e]) * 3
                                                     hist[b] += gr
                                                     hist[b + 1] += hr
                                                     hist[b + 2] += 1
@@ -151,15 +164,14 @@ struct HistogramTreeLearner {
                 }
             }
         }
-        var hist = Histogram(features: data.features)
+        var hist = Histogram(slots: slotCount)
         hist.v.withUnsafeMutableBufferPointer { v in
             partial.withUnsafeBufferPointer { p in
                 for blk in 0..<blocks { let base = blk * width; for i in 0..<width { v[i] += p[base + i] } }
                 for j in features {
-                    let base = j * HistogramTreeLearner.slots * 3
                     var sg = 0.0, sh = 0.0, sc = 0.0
-                    for b in 0..<HistogramTreeLearner.slots { sg += v[base + 3 * b]; sh += v[base + 3 * b + 1]; sc += v[base + 3 * b + 2] }
-                    let f = base + 3 * Int(mostFrequentBin[j])
+                    for b in offset[j]..<offset[j + 1] { sg += v[3 * b]; sh += v[3 * b + 1]; sc += v[3 * b + 2] }
+                    let f = 3 * slot(j, mostFrequentBin[j])
                     v[f] = totals.g - sg
                     v[f + 1] = totals.h - sh
                     v[f + 2] = Double(totals.c) - sc
@@ -184,8 +196,8 @@ struct HistogramTreeLearner {
             best = s
         }
         for j in features {
-            let base = j * HistogramTreeLearner.slots
-            let missing = Int(FeatureBins.missingBin)
+            let base = offset[j]
+            let missing = offset[j + 1] - 1 - base
             let mg = hist.g(base + missing), mh = hist.h(base + missing), mc = hist.c(base + missing)
             if bins.categorical[j] {
                 // Categories with enough rows, ordered by g/(h + smoothing).
