@@ -13,6 +13,7 @@ import Yams
 /// fallback: {topic: general, kind: other}
 /// rules:
 ///   - {match: "/", kind: home}
+///   - {match: "/acide-hyaluronique", topic: hyaluronic-acid, kind: procedure}
 ///   - {match: "/acide-hyaluronique/**", topic: hyaluronic-acid, kind: procedure}
 ///   - {match: "/tarifs", kind: pricing}
 ///   - {regex: "^/blog/.*", kind: blog}
