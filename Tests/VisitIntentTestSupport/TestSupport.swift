@@ -46,6 +46,18 @@ public enum TestSupport {
         return (table, summary)
     }
 
+    /// A generated clinic data set, read and sessionized: (dataset, labels, directory).
+    public static func generatedDataset(sessions: Int, seed: UInt64) throws -> (SessionDataset, LabelSet, String) {
+        let dir = temporaryDirectory("gen")
+        var g = JourneyGenerator.Configuration()
+        g.sessions = sessions
+        g.seed = seed
+        _ = try JourneyGenerator(configuration: g).write(to: dir)
+        let data = try SessionDataset.load(paths: [dir + "/events.jsonl"], reader: EventReader(pseudonymizer: key), sessionizer: SessionizerConfiguration())
+        var skipped = SkipReport()
+        return (data, try LabelSet.read(path: dir + "/labels.csv", skipped: &skipped), dir)
+    }
+
     /// `|a − b| ≤ absolute + relative·max(|a|, |b|)`.
     public static func close(_ a: Double, _ b: Double, absolute: Double = 1e-9, relative: Double = 1e-9) -> Bool {
         abs(a - b) <= absolute + relative * max(abs(a), abs(b))

@@ -179,12 +179,7 @@ public struct GradientBoostingModel: Classifier, Codable, Equatable {
             md += "- Fingerprint: `\(t.dataFingerprint)`\n"
             md += "- \(t.evaluations) rounds run, \(t.iterations) kept: \(t.stopReason); training log loss \(String(format: "%.4f", t.objective))\n"
         }
-        if let v = validation {
-            md += "\n## Validation (held-out visitors)\n\n| metric | model | majority-class baseline |\n|---|---|---|\n"
-            md += "| accuracy | \(String(format: "%.3f", v.accuracy)) | \(String(format: "%.3f", v.majorityBaselineAccuracy)) |\n"
-            md += "| macro-F1 | \(String(format: "%.3f", v.macroF1)) | \(String(format: "%.3f", v.majorityBaselineMacroF1)) |\n"
-            md += "| log loss | \(String(format: "%.4f", v.logLoss)) | |\n\n\(v.sessions) validation sessions.\n"
-        }
+        if let v = validation { md += v.markdown }
         let (gain, splits) = featureImportance()
         let total = max(gain.reduce(0, +), 1e-300)
         md += "\n## Most important features (by total split gain)\n\n| feature | meaning | gain share | splits |\n|---|---|---|---|\n"

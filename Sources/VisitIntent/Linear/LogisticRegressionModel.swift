@@ -162,14 +162,7 @@ public struct LogisticRegressionModel: Classifier, Codable, Equatable {
             md += "- Fingerprint: `\(t.dataFingerprint)`\n"
             md += "- Optimisation: \(t.iterations) iterations, \(t.evaluations) evaluations, stopped because \(t.stopReason); final objective \(String(format: "%.6f", t.objective))\n"
         }
-        if let v = validation {
-            md += "\n## Validation (held-out visitors)\n\n"
-            md += "| metric | model | majority-class baseline |\n|---|---|---|\n"
-            md += "| accuracy | \(String(format: "%.3f", v.accuracy)) | \(String(format: "%.3f", v.majorityBaselineAccuracy)) |\n"
-            md += "| macro-F1 | \(String(format: "%.3f", v.macroF1)) | \(String(format: "%.3f", v.majorityBaselineMacroF1)) |\n"
-            md += "| log loss | \(String(format: "%.4f", v.logLoss)) | |\n"
-            md += "\n\(v.sessions) validation sessions.\n"
-        }
+        if let v = validation { md += v.markdown }
         md += "\n## What pushes each class\n\nCoefficients on standardised features: the change in the class's logit for one standard deviation more of the feature.\n"
         let columns = featureColumns
         for (k, w) in weights.enumerated() {

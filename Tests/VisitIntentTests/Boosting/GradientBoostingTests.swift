@@ -156,14 +156,7 @@ import VisitIntentTestSupport
     }
 
     @Test func learnsTheClinicIntentsWellAboveTheBaseline() throws {
-        let dir = TestSupport.temporaryDirectory("gbdt-clinic")
-        var g = JourneyGenerator.Configuration()
-        g.sessions = 6000
-        g.seed = 17
-        _ = try JourneyGenerator(configuration: g).write(to: dir)
-        let data = try SessionDataset.load(paths: [dir + "/events.jsonl"], reader: EventReader(pseudonymizer: TestSupport.key), sessionizer: SessionizerConfiguration())
-        var skipped = SkipReport()
-        let labels = try LabelSet.read(path: dir + "/labels.csv", skipped: &skipped)
+        let (data, labels, _) = try TestSupport.generatedDataset(sessions: 6000, seed: 17)
         var c = GradientBoostingConfiguration()
         c.rounds = 200
         c.learningRate = 0.05

@@ -114,14 +114,8 @@ import VisitIntentTestSupport
     }
 
     @Test func rowsDoNotDependOnThreads() throws {
-        let dir = T.temporaryDirectory("gen")
-        var c = JourneyGenerator.Configuration()
-        c.sessions = 5000
-        c.seed = 3
-        _ = try JourneyGenerator(configuration: c).write(to: dir)
-        var table = EventTable()
-        _ = try EventReader(pseudonymizer: T.key).read(path: dir + "/events.jsonl", into: &table)
-        let sessions = Sessionizer().sessions(of: table)
+        let (data, _, _) = try T.generatedDataset(sessions: 5000, seed: 3)
+        let table = data.events, sessions = data.sessions
         let spec = try FeatureSpec.fit(events: table, sessions: sessions, taxonomyYAML: ClinicTaxonomy.yaml)
         let one = try FeatureExtractor(spec: spec).extract(events: table, sessions: sessions, threads: 1)
         let two = try FeatureExtractor(spec: spec).extract(events: table, sessions: sessions, threads: 2)
