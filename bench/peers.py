@@ -402,10 +402,15 @@ def stratified_folds(labels, k, seed):
     return fold
 
 
+LOG_LOSS_FLOOR = 1e-6
+
+
 def classification_metrics(y, proba, classes, positive=None):
     """Metrics of class probabilities `proba` (rows × classes, columns in the order
     of `classes`) against class indices `y`.
-      log_loss  mean −log p[yᵢ] (p clipped at 1e−15; rows are not renormalised)
+      log_loss  mean −log p[yᵢ], p clipped below at 1e−6 (the resolution of the
+                6-decimal `intent score` CSV, applied to every model alike; rows are
+                not renormalised)
       binary    roc_auc and pr_auc (average precision) of the positive class (the
                 last class by name unless `positive`), F1/precision/recall of that
                 class and accuracy with the rule p(positive) ≥ 0.5
@@ -415,7 +420,7 @@ def classification_metrics(y, proba, classes, positive=None):
     y = np.asarray(y, dtype=np.int64)
     p = np.asarray(proba, dtype=np.float64)
     n, k = p.shape
-    picked = np.clip(p[np.arange(n), y], 1e-15, 1.0)
+    picked = np.clip(p[np.arange(n), y], LOG_LOSS_FLOOR, 1.0)
     out = {"rows": int(n), "classes": list(classes), "log_loss": float(-np.mean(np.log(picked)))}
     if k == 2:
         pos = classes.index(positive) if positive is not None else 1

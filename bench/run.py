@@ -17,9 +17,25 @@ Benchmarks (BENCHMARKS below; a new one is one function and one entry):
   logistic   `intent train --model logistic` vs scikit-learn LogisticRegression
              (lbfgs) on 100k and 1M sessions: fit time, objective, and scoring
              throughput from a feature matrix.
+  gbdt-speed `intent train --model gbdt --matrix` vs LightGBM, XGBoost and
+             scikit-learn HistGradientBoosting on a synthetic binary matrix of
+             1M rows × 64 float32 columns (--quick: 100k; --sizes sets rows):
+             100 rounds, 31 leaves, 255 bins, 2 threads. Fit time with and
+             without binning (notes: ours/LightGBM, the issue's goal ≤ 1),
+             prediction throughput on the training matrix, AUC / log loss on a
+             separate seeded test matrix (a fifth of the rows). Repeats default
+             to 1 with --quick.
+  gbdt-accuracy  gbdt vs LightGBM (300 rounds, learning rate 0.05, 31 leaves)
+             on one seeded stratified 80/20 split of (a) 50,000 generated clinic
+             sessions (3 classes, macro one-vs-rest AUC; --quick: 20,000) and
+             (b) UCI Online Shoppers (../shared/datasets; Revenue): AUC, log loss,
+             accuracy and ours − LightGBM (the issue's goal: |Δ| ≤ 0.005).
+  uci-cv     5-fold stratified cross-validation on UCI Online Shoppers: ours
+             gbdt and logistic, LightGBM, scikit-learn LogisticRegression;
+             accuracy, ROC AUC, PR AUC, F1 of TRUE as mean ± std over folds.
 
-The ratio column is always peer time / our time: above 1 means VisitIntent is
-faster.
+In time rows the ratio column is peer time / our time: above 1 means
+VisitIntent is faster. In quality rows it is the difference ours − peer.
 """
 import argparse
 import datetime
@@ -296,7 +312,13 @@ def print_table(rows):
 class Context:
     def __init__(self, args, intent, peers):
         self.args, self.intent, self.peers = args, intent, peers
-        self.repeats = args.repeats
+        self.repeats = args.repeats if args.repeats is not None else 3
+
+    def timing_repeats(self, quick):
+        """--repeats when given, else `quick` under --quick and 3 otherwise."""
+        if self.args.repeats is not None:
+            return self.args.repeats
+        return quick if self.args.quick else 3
 
     def sizes(self, default, quick):
         if self.args.sizes:
@@ -549,12 +571,451 @@ def bench_logistic(ctx):
     return rows
 
 
-# Later benchmarks (gradient-boosted trees vs LightGBM / XGBoost /
-# HistGradientBoosting, UCI cross-validation): one function returning rows,
-# plus one entry here (and, for the peer side, one task in peers.py).
+# ------------------------------------------------- gradient-boosted trees
+
+# The same options on both sides; peers.py maps them onto each library's names.
+GBDT_SPEED_PARAMS = {"rounds": 100, "learning_rate": 0.1, "num_leaves": 31, "max_bin": 255,
+                     "min_data_in_leaf": 20, "min_sum_hessian": 0.001, "lambda_l2": 0.0, "threads": 2}
+GBDT_ACCURACY_PARAMS = dict(GBDT_SPEED_PARAMS, rounds=300, learning_rate=0.05)
+GBDT_SPEED_ROWS = 1_000_000
+GBDT_SPEED_QUICK_ROWS = 100_000
+# (peers.py --library, name in the table, pip package)
+GBDT_PEERS = (("lightgbm", "LightGBM", "lightgbm"), ("xgboost", "XGBoost", "xgboost"),
+              ("sklearn", "HistGradientBoosting", "scikit-learn"))
+ACCURACY_SESSIONS = 50_000
+ACCURACY_GENERATE_SEED = 23
+SPLIT_SEED = 23
+GOAL_DELTA = 0.005  # the issue's goal: |AUC and log loss of ours − LightGBM| ≤ 0.005
+UCI_DIR = os.path.normpath(os.path.join(ROOT, "..", "shared", "datasets", "online-shoppers"))
+UCI_CSV = os.path.join(UCI_DIR, "online_shoppers_intention.csv")
+UCI_LABEL, UCI_POSITIVE = "Revenue", "TRUE"
+UCI_ABSENT = "../shared/datasets absent"
+UCI_FOLDS = 5
+
+
+def gbdt_cli_options(p):
+    return ["--rounds", str(p["rounds"]), "--learning-rate", str(p["learning_rate"]),
+            "--num-leaves", str(p["num_leaves"]), "--max-bin", str(p["max_bin"]),
+            "--min-data-in-leaf", str(p["min_data_in_leaf"]), "--min-sum-hessian-in-leaf", str(p["min_sum_hessian"]),
+            "--lambda-l2", str(p["lambda_l2"]), "--threads", str(p["threads"])]
+
+
+def gbdt_peer_options(p):
+    return ["--rounds", str(p["rounds"]), "--learning-rate", str(p["learning_rate"]),
+            "--num-leaves", str(p["num_leaves"]), "--max-bin", str(p["max_bin"]),
+            "--min-data-in-leaf", str(p["min_data_in_leaf"]), "--min-sum-hessian", str(p["min_sum_hessian"]),
+            "--lambda-l2", str(p["lambda_l2"]), "--threads", str(p["threads"])]
+
+
+def train_ours(ctx, inputs, model_kind, options, model, label, keys=("fit_seconds",)):
+    """`intent train` on inputs (--matrix/--table …) without a validation split;
+    returns the --summary-json document."""
+    summary = os.path.join(OUT, label + ".summary.json")
+    if os.path.exists(summary):
+        os.remove(summary)
+    run([ctx.intent, "train", *inputs, "--model", model_kind, *options, "--validation-split", "0", "--seed", "1",
+         "--out", model, "--summary-json", summary, "--quiet"], label)
+    return read_json(summary, keys)
+
+
+def metrics_of(ctx, label, pairs, truth_label=None, positive=None):
+    """Metrics of `intent score` CSVs against their truth files, computed by
+    peers.py (the code that scores the peers): one dict per (scores, truth) pair."""
+    ctx.peers.check("numpy", "scikit-learn")
+    options = []
+    for scores, truth in pairs:
+        options += ["--scores", scores, "--truth", truth]
+    if truth_label:
+        options += ["--label", truth_label]
+    if positive:
+        options += ["--positive", positive]
+    results = ctx.peers.task("metrics", label, *options).get("results")
+    if not isinstance(results, list) or len(results) != len(pairs):
+        raise Failed("metrics: unexpected result")
+    for m in results:
+        if "error" in m:
+            raise Failed(m["error"])
+    return results
+
+
+def goal_note(diff):
+    return f"goal |Δ| ≤ {GOAL_DELTA}: {'met' if abs(diff) <= GOAL_DELTA else 'not met'}"
+
+
+def bench_gbdt_speed(ctx):
+    """Boosting speed on a synthetic 64-column binary matrix: `intent train --matrix`
+    vs LightGBM, XGBoost and HistGradientBoosting (fit with and without binning),
+    prediction throughput on the training matrix, and test AUC / log loss."""
+    rows = []
+    p = GBDT_SPEED_PARAMS
+    repeats = ctx.timing_repeats(quick=1)
+    for n in ctx.sizes([GBDT_SPEED_ROWS], [GBDT_SPEED_QUICK_ROWS]):
+        n_test = max(n // 5, 1000)
+        size = f"{fmt_count(n)}×64"
+        tag = f"gbdt-{n}"
+        train_npy = os.path.join(OUT, f"{tag}-train.npy")
+        test_npy = os.path.join(OUT, f"{tag}-test.npy")
+        model = os.path.join(OUT, f"{tag}.model.json")
+        scores = os.path.join(OUT, f"{tag}-test.scores.csv")
+        generated = [*npy_sidecars(train_npy), *npy_sidecars(test_npy), model, scores]
+        data = {"rows": n, "test_rows": n_test, "params": p, "repeats": repeats}
+
+        # 1. Data: peers.py writes the seeded matrices (train seed 1, test seed 2).
+        try:
+            ctx.peers.check("numpy", "scikit-learn")
+            log(f"gbdt-speed {size}: synthetic train ({fmt_count(n)}) and test ({fmt_count(n_test)}) matrices")
+            data["train_data"] = ctx.peers.task("gbdt-data", f"{tag}.data-train", "--npy", train_npy,
+                                                "--size", str(n), "--seed", "1")
+            data["test_data"] = ctx.peers.task("gbdt-data", f"{tag}.data-test", "--npy", test_npy,
+                                               "--size", str(n_test), "--seed", "2")
+        except Failed as exc:
+            rows.append(row("gbdt-fit", size, na(f"no data: {exc}"), na("no data"), "n/a",
+                            "the synthetic matrix is written by peers.py (numpy)", dict(data, error=str(exc))))
+            ctx.cleanup(*generated)
+            continue
+
+        # 2. Ours: train `repeats` times; binning is part of fit_seconds.
+        ours = {}
+        try:
+            summaries = []
+            for i in range(repeats):
+                log(f"gbdt-speed {size}: intent train {i + 1}/{repeats}")
+                summaries.append(train_ours(ctx, ["--matrix", train_npy, "--labels", npy_sidecars(train_npy)[2]],
+                                            "gbdt", gbdt_cli_options(p), model, f"{tag}-train-{i + 1}",
+                                            ("fit_seconds", "binning_seconds", "objective")))
+            fits = [float(s["fit_seconds"]) for s in summaries]
+            bins = [float(s["binning_seconds"]) for s in summaries]
+            boost = [f - b for f, b in zip(fits, bins)]
+            ours = {"fit_seconds": fits, "binning_seconds": bins, "train_seconds": boost,
+                    "fit_seconds_median": median(fits), "binning_seconds_median": median(bins),
+                    "train_seconds_median": median(boost), "objective": float(summaries[-1]["objective"]),
+                    "iterations": summaries[-1].get("iterations"), "classes": summaries[-1].get("classes")}
+        except Failed as exc:
+            ours = {"error": str(exc)}
+
+        # 3. Ours: scoring throughput on the training matrix, then test metrics.
+        scoring, quality = {}, {}
+        try:
+            if "error" in ours:
+                raise Failed("no model")
+            secs, nrows = [], None
+            for i in range(repeats):
+                log(f"gbdt-speed {size}: intent score {i + 1}/{repeats}")
+                summary = os.path.join(OUT, f"{tag}.score.json")
+                if os.path.exists(summary):
+                    os.remove(summary)
+                run([ctx.intent, "score", "--model", model, "--features", train_npy, "--out", os.devnull, "--quiet",
+                     "--summary-json", summary], f"{tag}-score-{i + 1}")
+                s = read_json(summary, ("score_seconds", "rows"))
+                secs.append(float(s["score_seconds"]))
+                nrows = int(s["rows"])
+            scoring = {"score_seconds": secs, "score_seconds_median": median(secs), "rows": nrows,
+                       "rows_per_second": nrows / median(secs) if median(secs) > 0 else None}
+        except Failed as exc:
+            scoring = {"error": str(exc)}
+        try:
+            if "error" in ours:
+                raise Failed("no model")
+            run([ctx.intent, "score", "--model", model, "--features", test_npy, "--out", scores, "--quiet"],
+                f"{tag}-score-test")
+            quality = metrics_of(ctx, f"{tag}.ours-metrics", [(scores, npy_sidecars(test_npy)[2])])[0]
+        except Failed as exc:
+            quality = {"error": str(exc)}
+
+        # 4. Peers, one process each.
+        peers = {}
+        for lib, title, pip in GBDT_PEERS:
+            try:
+                ctx.peers.check("numpy", "scikit-learn", pip)
+                log(f"gbdt-speed {size}: {title} ×{repeats} (peers.py)")
+                peers[lib] = ctx.peers.task("gbdt-speed", f"{tag}.{lib}", "--library", lib, "--npy", train_npy,
+                                            "--test-npy", test_npy, "--repeats", str(repeats), "--seed", "1",
+                                            *gbdt_peer_options(p))
+            except Failed as exc:
+                peers[lib] = {"error": str(exc)}
+        data.update({"ours": ours, "ours_score": scoring, "ours_test_metrics": quality, "peers": peers})
+        first = len(rows)
+        ceiling = data["test_data"].get("ceiling_auc")
+
+        # 5. Rows: per peer, fit with binning, fit without (not for HistGradientBoosting,
+        # whose binning happens inside fit), prediction throughput, test quality.
+        for lib, title, _ in GBDT_PEERS:
+            peer = peers[lib]
+            perr = na(peer["error"]) if "error" in peer else None
+            modes = [("with binning", "fit_seconds_median", "seconds_median")]
+            if lib != "sklearn":
+                modes.append(("without binning", "train_seconds_median", "train_seconds_median"))
+            for mode, okey, pkey in modes:
+                o, q = ours.get(okey), peer.get(pkey)
+                notes = []
+                if lib == "lightgbm" and o and q:
+                    notes.append(f"ours/LightGBM {o / q:.2f} (goal ≤ 1.00: {'met' if o / q <= 1.0 else 'not met'})")
+                    data.setdefault("ours_over_lightgbm", {})[mode.replace(" ", "_")] = o / q
+                if mode == "with binning":
+                    if ours.get("binning_seconds_median") is not None or peer.get("build_seconds_median") is not None:
+                        pb = peer.get("build_seconds_median")
+                        notes.append(f"binning ours {fmt_seconds(ours.get('binning_seconds_median'))}, "
+                                     f"{title} {fmt_seconds(pb) if pb is not None else 'inside fit'}")
+                    if lib == "lightgbm":
+                        notes.append("LightGBM: Dataset.construct + train")
+                    elif lib == "xgboost":
+                        notes.append("XGBoost: QuantileDMatrix + train (hist, lossguide, 256 bins, λ 0)")
+                rows.append(row(f"gbdt-fit ({title})", f"{size} {mode}",
+                                fmt_seconds(o) if o is not None else na(ours.get("error")),
+                                fmt_seconds(q) if q is not None else perr or "n/a",
+                                fmt_ratio(q / o if o and q else None), "; ".join(notes),
+                                {"mode": mode, "ours_seconds": o, "peer_seconds": q, "peer": lib,
+                                 "speedup": q / o if o and q else None}))
+            o, q = scoring.get("rows_per_second"), peer.get("predict_rows_per_second")
+            rows.append(row(f"gbdt-score ({title})", f"{fmt_count(n)} rows",
+                            fmt_rate(o, " rows") if o else na(scoring.get("error")),
+                            fmt_rate(q, " rows") if q else perr or "n/a",
+                            fmt_ratio(o / q if o and q else None),
+                            "ours: intent score --features; " + {"lightgbm": "Booster.predict",
+                                                                  "xgboost": "inplace_predict",
+                                                                  "sklearn": "predict_proba"}[lib],
+                            {"peer": lib, "ours_rows_per_second": o, "peer_rows_per_second": q}))
+            om, pm = quality, peer.get("test_metrics", {})
+            o_auc, p_auc, o_ll, p_ll = om.get("roc_auc"), pm.get("roc_auc"), om.get("log_loss"), pm.get("log_loss")
+            notes = []
+            if o_ll is not None and p_ll is not None:
+                notes.append(f"log loss {o_ll:.4f}/{p_ll:.4f} (Δ {o_ll - p_ll:+.4f})")
+            o_tl, p_tl = ours.get("objective"), peer.get("train_metrics", {}).get("log_loss")
+            if o_tl is not None or p_tl is not None:
+                notes.append(f"train log loss {'n/a' if o_tl is None else f'{o_tl:.4f}'}/"
+                             f"{'n/a' if p_tl is None else f'{p_tl:.4f}'}")
+            if ceiling:
+                notes.append(f"generator's AUC {ceiling:.3f}")
+            diff = o_auc - p_auc if o_auc is not None and p_auc is not None else None
+            rows.append(row(f"gbdt-quality ({title})", f"{fmt_count(n_test)} test rows",
+                            f"AUC {o_auc:.4f}" if o_auc is not None else na(om.get("error", "no metrics")),
+                            f"AUC {p_auc:.4f}" if p_auc is not None else perr or "n/a",
+                            f"Δ {diff:+.4f}" if diff is not None else "n/a", "; ".join(notes),
+                            {"peer": lib, "ours": om, "peer_metrics": pm, "auc_diff_ours_minus_peer": diff}))
+        rows[first]["data"]["run"] = data  # everything once, on the size's first row
+        ctx.cleanup(*generated)
+    return rows
+
+
+def accuracy_rows(ctx, tag, size, train_inputs, score_inputs, truth, truth_label, positive, peer_options):
+    """Ours (gbdt) and LightGBM on one train/test split: rows for AUC, log loss and
+    accuracy with the difference ours − LightGBM."""
+    p = GBDT_ACCURACY_PARAMS
+    model = os.path.join(OUT, f"{tag}.model.json")
+    scores = os.path.join(OUT, f"{tag}-test.scores.csv")
+    ours = {}
+    try:
+        log(f"gbdt-accuracy {size}: intent train + score")
+        s = train_ours(ctx, train_inputs, "gbdt", gbdt_cli_options(p), model, f"{tag}-train")
+        run([ctx.intent, "score", "--model", model, *score_inputs, "--out", scores, "--quiet"], f"{tag}-score")
+        ours = {"fit_seconds": s.get("fit_seconds"), "objective": s.get("objective"), "iterations": s.get("iterations"),
+                "metrics": metrics_of(ctx, f"{tag}.ours-metrics", [(scores, truth)], truth_label, positive)[0]}
+    except Failed as exc:
+        ours = {"error": str(exc)}
+    try:
+        ctx.peers.check("numpy", "scikit-learn", "lightgbm")
+        log(f"gbdt-accuracy {size}: LightGBM (peers.py)")
+        peer = ctx.peers.task("gbdt-eval", f"{tag}.lightgbm", *peer_options, *gbdt_peer_options(p), "--seed", "1")
+    except Failed as exc:
+        peer = {"error": str(exc)}
+    om, pm = ours.get("metrics", {}), peer.get("metrics", {})
+    multiclass = len(om.get("classes") or pm.get("classes") or []) > 2
+    out = []
+    for key, title in (("roc_auc", "macro AUC" if multiclass else "AUC"), ("log_loss", "log loss"),
+                       ("accuracy", "accuracy")):
+        o, q = om.get(key), pm.get(key)
+        diff = o - q if o is not None and q is not None else None
+        notes = []
+        if diff is not None and key != "accuracy":
+            notes.append(goal_note(diff))
+        if key == "roc_auc":
+            notes.append(f"{p['rounds']} rounds, lr {p['learning_rate']}, {p['num_leaves']} leaves, "
+                         f"min_data_in_leaf {p['min_data_in_leaf']}; seeded stratified 80/20")
+            if peer.get("categorical_features"):
+                notes.append("LightGBM categorical: " + ", ".join(peer["categorical_features"]))
+        out.append(row("gbdt-accuracy", f"{size} {title}",
+                       f"{o:.4f}" if o is not None else na(ours.get("error", "no metric")),
+                       f"{q:.4f}" if q is not None else na(peer.get("error", "no metric")),
+                       f"Δ {diff:+.4f}" if diff is not None else "n/a", "; ".join(notes),
+                       {"metric": key, "ours": o, "lightgbm": q, "diff_ours_minus_lightgbm": diff}))
+    out[0]["data"].update({"ours_run": ours, "lightgbm_run": peer})
+    return out
+
+
+def bench_gbdt_accuracy(ctx):
+    """Held-out quality of `intent train --model gbdt` vs LightGBM (same split,
+    same settings) on the generated clinic data (3 classes) and the UCI Online
+    Shoppers table (binary)."""
+    rows = []
+    # (a) Clinic: generate, features with labels, one stratified split as npy files.
+    for sessions in ctx.sizes([ACCURACY_SESSIONS], [QUICK_SESSIONS]):
+        name = f"acc-gen-{sessions}"
+        npy = os.path.join(OUT, f"acc-{sessions}.npy")
+        prefix = os.path.join(OUT, f"acc-{sessions}")
+        parts = [f"{prefix}-train.npy", f"{prefix}-test.npy"]
+        generated = [os.path.join(OUT, name), *npy_sidecars(npy), *npy_sidecars(parts[0]), *npy_sidecars(parts[1]),
+                     os.path.join(OUT, f"acc-{sessions}.model.json"),
+                     os.path.join(OUT, f"acc-{sessions}-test.scores.csv")]
+        size = f"clinic {fmt_count(sessions)}"
+        try:
+            ctx.generate(sessions, ACCURACY_GENERATE_SEED, name)
+            events, labels, taxonomy = ctx.paths(name)
+            log(f"gbdt-accuracy {size}: features → {os.path.basename(npy)}")
+            run([ctx.intent, "features", "--events", events, "--labels", labels, "--taxonomy", taxonomy,
+                 "--out", npy, "--quiet"], f"acc-{sessions}-features")
+            ctx.peers.check("numpy", "scikit-learn")
+            split = ctx.peers.task("split", f"acc-{sessions}.split", "--npy", npy, "--prefix", prefix,
+                                   "--seed", str(SPLIT_SEED), "--test-fraction", "0.2")
+        except Failed as exc:
+            rows.append(row("gbdt-accuracy", size, na(exc), na("no data"), "n/a", "", {"error": str(exc)}))
+            ctx.cleanup(*generated)
+            continue
+        size = f"clinic {fmt_count(split['train']['rows'])}/{fmt_count(split['test']['rows'])}"
+        new = accuracy_rows(ctx, f"acc-{sessions}", size,
+                            ["--matrix", parts[0], "--labels", npy_sidecars(parts[0])[2]], ["--features", parts[1]],
+                            npy_sidecars(parts[1])[2], "intent", None, ["--train", parts[0], "--test", parts[1]])
+        new[0]["data"].update({"sessions": sessions, "split": split})
+        rows += new
+        ctx.cleanup(*generated)
+
+    # (b) UCI Online Shoppers: one stratified split as CSV tables with the original header.
+    if not os.path.exists(UCI_CSV):
+        rows.append(row("gbdt-accuracy", "UCI online shoppers", na(UCI_ABSENT), na(UCI_ABSENT), "n/a",
+                        f"expected {UCI_CSV}"))
+        return rows
+    prefix = os.path.join(OUT, "uci")
+    generated = [f"{prefix}-train.csv", f"{prefix}-test.csv", os.path.join(OUT, "uci.model.json"),
+                 os.path.join(OUT, "uci-test.scores.csv")]
+    try:
+        ctx.peers.check("numpy", "scikit-learn")
+        split = ctx.peers.task("split", "uci.split", "--csv", UCI_CSV, "--label", UCI_LABEL, "--prefix", prefix,
+                               "--seed", str(SPLIT_SEED), "--test-fraction", "0.2")
+    except Failed as exc:
+        rows.append(row("gbdt-accuracy", "UCI online shoppers", na(exc), na("no split"), "n/a", ""))
+        ctx.cleanup(*generated)
+        return rows
+    train, test = split["train"]["path"], split["test"]["path"]
+    new = accuracy_rows(ctx, "uci", f"UCI {fmt_count(split['train']['rows'])}/{fmt_count(split['test']['rows'])}",
+                        ["--table", train, "--label", UCI_LABEL], ["--table", test, "--label", UCI_LABEL],
+                        test, UCI_LABEL, UCI_POSITIVE,
+                        ["--train", train, "--test", test, "--label", UCI_LABEL, "--positive", UCI_POSITIVE])
+    new[0]["data"]["split"] = split
+    rows += new
+    ctx.cleanup(*generated)
+    return rows
+
+
+def uci_reference():
+    """The published figures quoted in the data set's README (not verified there)."""
+    default = "acc ≈ 0.87–0.89, F1 ≈ 0.58"
+    try:
+        with open(os.path.join(UCI_DIR, "README.md"), encoding="utf-8") as fh:
+            text = fh.read()
+    except OSError:
+        return default
+    acc = re.search(r"(\d\d)\s*[–-]\s*(\d\d)%\s*accuracy", text)
+    f1 = re.search(r"F1\s*≈\s*(0\.\d+)", text)
+    if not acc or not f1:
+        return default
+    return f"acc ≈ 0.{acc.group(1)}–0.{acc.group(2)}, F1 ≈ {f1.group(1)}"
+
+
+def bench_uci_cv(ctx):
+    """5-fold stratified cross-validation on UCI Online Shoppers: ours gbdt and
+    logistic vs LightGBM and scikit-learn LogisticRegression on the same folds."""
+    if not os.path.exists(UCI_CSV):
+        return [row("uci-cv", "UCI online shoppers", na(UCI_ABSENT), na(UCI_ABSENT), "n/a", f"expected {UCI_CSV}")]
+    prefix = os.path.join(OUT, "uci-cv")
+    generated = []
+    try:
+        ctx.peers.check("numpy", "scikit-learn")
+        log(f"uci-cv: {UCI_FOLDS} stratified folds (peers.py)")
+        folds = ctx.peers.task("folds", "uci-cv.folds", "--csv", UCI_CSV, "--label", UCI_LABEL, "--prefix", prefix,
+                               "--folds", str(UCI_FOLDS), "--seed", str(SPLIT_SEED))
+    except Failed as exc:
+        return [row("uci-cv", "UCI online shoppers", na(f"no folds: {exc}"), na("no folds"), "n/a", "")]
+    for f in folds["folds"]:
+        generated += [f["train"], f["test"], f["train_onehot"], f["test_onehot"]]
+    size = f"{fmt_count(folds['rows'])} rows, {UCI_FOLDS} folds"
+
+    # Ours: gbdt on the original tables, logistic on the one-hot ones.
+    ours = {}
+    for kind, options, train_key, test_key in (
+            ("gbdt", gbdt_cli_options(GBDT_ACCURACY_PARAMS), "train", "test"),
+            ("logistic", ["--l2", str(LOGISTIC_L2), "--threads", "2"], "train_onehot", "test_onehot")):
+        try:
+            pairs, fits = [], []
+            for f in folds["folds"]:
+                k = f["fold"]
+                log(f"uci-cv: ours {kind}, fold {k}/{UCI_FOLDS}")
+                model = os.path.join(OUT, f"uci-cv-f{k}-{kind}.model.json")
+                scores = os.path.join(OUT, f"uci-cv-f{k}-{kind}.scores.csv")
+                generated += [model, scores]
+                s = train_ours(ctx, ["--table", f[train_key], "--label", UCI_LABEL], kind, options, model,
+                               f"uci-cv-f{k}-{kind}-train")
+                fits.append({"fit_seconds": s.get("fit_seconds"), "objective": s.get("objective"),
+                             "iterations": s.get("iterations")})
+                run([ctx.intent, "score", "--model", model, "--table", f[test_key], "--label", UCI_LABEL,
+                     "--out", scores, "--quiet"], f"uci-cv-f{k}-{kind}-score")
+                pairs.append((scores, f[test_key]))
+            metrics = metrics_of(ctx, f"uci-cv.ours-{kind}", pairs, UCI_LABEL, UCI_POSITIVE)
+            ours[kind] = [dict(fit, fold=i + 1, metrics=m) for i, (fit, m) in enumerate(zip(fits, metrics))]
+        except Failed as exc:
+            ours[kind] = {"error": str(exc)}
+
+    # Peers on the same fold files.
+    try:
+        ctx.peers.check("numpy", "scikit-learn")
+        log("uci-cv: LightGBM and scikit-learn LogisticRegression on every fold (peers.py)")
+        peer = ctx.peers.task("uci-cv", "uci-cv.peers", "--prefix", prefix, "--folds", str(UCI_FOLDS),
+                              "--label", UCI_LABEL, "--positive", UCI_POSITIVE, "--l2", str(LOGISTIC_L2),
+                              "--tol", "1e-6", "--max-iter", "1000", *gbdt_peer_options(GBDT_ACCURACY_PARAMS),
+                              "--seed", "1")
+        for name, reason in peer.get("errors", {}).items():
+            peer[name] = {"error": reason}
+    except Failed as exc:
+        peer = {"lightgbm": {"error": str(exc)}, "sklearn_logistic": {"error": str(exc)}}
+
+    rows = []
+    for title, is_ours, runs, what in (
+            ("ours gbdt", True, ours.get("gbdt"), f"{GBDT_ACCURACY_PARAMS['rounds']} rounds, lr 0.05, 31 leaves"),
+            ("LightGBM", False, peer.get("lightgbm"), "same settings; Month, VisitorType categorical"),
+            ("ours logistic", True, ours.get("logistic"), f"one-hot Month/VisitorType, λ {LOGISTIC_L2}"),
+            ("sklearn logistic", False, peer.get("sklearn_logistic"), "same one-hot, standardised, C = 1/(λn)")):
+        summary = {}
+        if isinstance(runs, list) and len(runs) == UCI_FOLDS:
+            for key in ("accuracy", "roc_auc", "pr_auc", "f1", "log_loss"):
+                values = [r["metrics"][key] for r in runs if r["metrics"].get(key) is not None]
+                if len(values) == UCI_FOLDS:
+                    summary[key] = {"mean": statistics.mean(values), "std": statistics.stdev(values), "folds": values}
+            if set(summary) >= {"accuracy", "roc_auc", "pr_auc", "f1"}:
+                cell = f"AUC {summary['roc_auc']['mean']:.3f}±{summary['roc_auc']['std']:.3f}"
+                notes = "; ".join([f"acc {summary['accuracy']['mean']:.3f}±{summary['accuracy']['std']:.3f}",
+                                   f"PR-AUC {summary['pr_auc']['mean']:.3f}±{summary['pr_auc']['std']:.3f}",
+                                   f"F1 {summary['f1']['mean']:.3f}±{summary['f1']['std']:.3f}", what])
+            else:
+                cell, notes = na("metrics incomplete"), what
+        else:
+            reason = runs.get("error") if isinstance(runs, dict) else f"{len(runs or [])} of {UCI_FOLDS} folds"
+            cell, notes = na(reason), what
+        rows.append(row(f"uci-cv: {title}", size, cell if is_ours else "—", "—" if is_ours else cell, "—", notes,
+                        {"model": title, "summary": summary, "folds": runs}))
+    rows.append(row("uci-cv: published", "12,330 rows", "—", uci_reference(), "—",
+                    "Sakar et al. 2018 via secondary sources, not verified against the paper "
+                    "(../shared/datasets/online-shoppers/README.md); mean ± std (n−1) over folds above",
+                    {"folds_file": folds}))
+    ctx.cleanup(*generated)
+    return rows
+
+
+# A later benchmark: one function returning rows, plus one entry here (and,
+# for the peer side, one task in peers.py).
 BENCHMARKS = {
     "features": bench_features,
     "logistic": bench_logistic,
+    "gbdt-speed": bench_gbdt_speed,
+    "gbdt-accuracy": bench_gbdt_accuracy,
+    "uci-cv": bench_uci_cv,
 }
 
 
@@ -607,15 +1068,17 @@ def main(argv=None):
                     help="the intent executable (default: .build/release/intent)")
     ap.add_argument("--only", help=f"comma-separated benchmarks among: {', '.join(BENCHMARKS)}")
     ap.add_argument("--sizes", type=parse_sizes,
-                    help="session counts to use instead of each benchmark's defaults, e.g. 50000,200k")
+                    help="session counts (gbdt-speed: matrix rows) to use instead of each benchmark's "
+                         "defaults, e.g. 50000,200k")
     ap.add_argument("--quick", action="store_true", help=f"small sizes ({QUICK_SESSIONS:,} sessions): a smoke run")
     ap.add_argument("--keep", action="store_true", help="keep generated data and matrices in bench/out")
-    ap.add_argument("--repeats", type=int, default=3, help="runs per measurement; the median is reported")
+    ap.add_argument("--repeats", type=int,
+                    help="runs per measurement; the median is reported (default 3; gbdt-speed --quick: 1)")
     ap.add_argument("--no-peers", action="store_true", help="skip the peer libraries (no venv, no install)")
     ap.add_argument("--peer-dtype", choices=("float32", "float64"), default="float32",
                     help="dtype of the matrix handed to scikit-learn (float32: the matrix we train on)")
     args = ap.parse_args(argv)
-    if args.repeats < 1:
+    if args.repeats is not None and args.repeats < 1:
         ap.error("--repeats must be at least 1")
 
     names = list(BENCHMARKS)
@@ -640,7 +1103,7 @@ def main(argv=None):
     results = {
         "started": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "intent": intent, "intent_version": version, "machine": machine_info(),
-        "options": {"only": names, "sizes": args.sizes, "quick": args.quick, "repeats": args.repeats,
+        "options": {"only": names, "sizes": args.sizes, "quick": args.quick, "repeats": ctx.repeats,
                     "peer_dtype": args.peer_dtype},
         "peers": {}, "benchmarks": {}, "table": [],
     }
@@ -680,7 +1143,7 @@ def main(argv=None):
     save()
     print()
     print_table(all_rows)
-    print(f"\nratio = peer time / our time (above 1: VisitIntent faster). All numbers: "
+    print(f"\nratio = peer time / our time (above 1: VisitIntent faster); Δ = ours − peer. All numbers: "
           f"{os.path.relpath(RESULTS, os.getcwd())}")
     return 0
 
