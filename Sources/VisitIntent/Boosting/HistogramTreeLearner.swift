@@ -30,8 +30,10 @@ struct HistogramTreeLearner {
     /// compressed sparse rows: row `r` owns `sparseFeature/sparseBin[rowStart[r] ..< rowStart[r+1]]`.
     /// Histograms are built from these, so a row costs its non-default values only.
     let rowStart: [Int]
-    let sparseFeature: [UInt16]
-    let sparseBin: [UInt8]
+    /// Histogram slot of each stored (feature, bin): the inner loop adds to it directly.
+    let sparseSlot: [Int32]
+    /// Feature of each histogram slot, to honour a tree's feature subset.
+    let slotFeature: [UInt16]
     /// Histogram layout: feature `j` owns slots `offset[j] ..< offset[j + 1]`,
     /// its value bins then one slot for missing values. Sized by the bins each
     /// feature really has, so a leaf's histogram is small when most features are
@@ -66,19 +68,21 @@ struct HistogramTreeLearner {
         }
         mostFrequentBin = frequent
         var starts = [Int](repeating: 0, count: data.rows + 1)
-        var features: [UInt16] = [], values: [UInt8] = []
+        var slots: [Int32] = []
         data.columns.withUnsafeBufferPointer { cols in
             for r in 0..<data.rows {
                 for j in 0..<data.features {
                     let b = cols[j * data.rows + r]
-                    if b != frequent[j] { features.append(UInt16(j)); values.append(b) }
+                    if b != frequent[j] { slots.append(Int32(b == FeatureBins.missingBin ? offsets[j + 1] - 1 : offsets[j] + Int(b))) }
                 }
-                starts[r + 1] = features.count
+                starts[r + 1] = slots.count
             }
         }
         rowStart = starts
-        sparseFeature = features
-        sparseBin = values
+        sparseSlot = slots
+        var owner = [UInt16](repeating: 0, count: offsets[data.features])
+        for j in 0..<data.features { for k in offsets[j]..<offsets[j + 1] { owner[k] = UInt16(j) } }
+        slotFeature = owner
     }
 
     /// Per-feature sums over 256 bins, interleaved `(g, h, count)` so one
@@ -130,15 +134,16 @@ struct HistogramTreeLearner {
         var allowed = [Bool](repeating: false, count: data.features)
         for j in features { allowed[j] = true }
         let rowIndices = Array(rows)
+        let everyFeature = features.count == data.features
         partial.withUnsafeMutableBufferPointer { partialBuffer in
             rowIndices.withUnsafeBufferPointer { rowBuffer in
                 rowStart.withUnsafeBufferPointer { startBuffer in
-                    sparseFeature.withUnsafeBufferPointer { featureBuffer in
-                        sparseBin.withUnsafeBufferPointer { binBuffer in
+                    sparseSlot.withUnsafeBufferPointer { slotBuffer in
+                        slotFeature.withUnsafeBufferPointer { ownerBuffer in
                             g.withUnsafeBufferPointer { gBuffer in
                                 h.withUnsafeBufferPointer { hBuffer in
                                     allowed.withUnsafeBufferPointer { allowedBuffer in
-                                        let out = partialBuffer, rs = rowBuffer, starts = startBuffer, fs = featureBuffer, bs = binBuffer
+                                        let out = partialBuffer, rs = rowBuffer, starts = startBuffer, slots = slotBuffer, owner = ownerBuffer
                                         let gs = gBuffer, hs = hBuffer, ok = allowedBuffer
                                         Parallel.forEach(blocks: blocks, threads: threads) { blk in
                                             let hist = out.baseAddress! + blk * width
@@ -146,13 +151,21 @@ struct HistogramTreeLearner {
                                             for i in lo..<hi {
                                                 let r = Int(rs[i])
                                                 let gr = Double(gs[r]), hr = Double(hs[r])
-                                                for e in starts[r]..<starts[r + 1] {
-                                                    let j = Int(fs[e])
-                                                    if !ok[j] { continue }
-                                                    let b = slot(j, bs[e]) * 3
-                                                    hist[b] += gr
-                                                    hist[b + 1] += hr
-                                                    hist[b + 2] += 1
+                                                let e0 = starts[r], e1 = starts[r + 1]
+                                                if everyFeature {
+                                                    for e in e0..<e1 {
+                                                        let b = Int(slots[e]) &* 3
+                                                        hist[b] += gr
+                                                        hist[b &+ 1] += hr
+                                                        hist[b &+ 2] += 1
+                                                    }
+                                                } else {
+                                                    for e in e0..<e1 where ok[Int(owner[Int(slots[e])])] {
+                                                        let b = Int(slots[e]) &* 3
+                                                        hist[b] += gr
+                                                        hist[b &+ 1] += hr
+                                                        hist[b &+ 2] += 1
+                                                    }
                                                 }
                                             }
                                         }

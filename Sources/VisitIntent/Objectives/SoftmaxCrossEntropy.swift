@@ -182,11 +182,15 @@ public struct SoftmaxCrossEntropy: TwiceDifferentiableObjective {
         let blocks = (n + Self.block - 1) / Self.block
         let pairs = m * (m + 1) / 2
         let gram = (d + 1) * (d + 1)
-        var partial = [Double](repeating: 0, count: blocks * pairs * gram)
+        // At most 16 partial Hessians, group g summing blocks g, g + 16, … in order:
+        // memory stays bounded on large data and the sum does not depend on threads.
+        let groups = min(blocks, 16)
+        var partial = [Double](repeating: 0, count: groups * pairs * gram)
         x.storage.withUnsafeBufferPointer { xs in
             partial.withUnsafeMutableBufferPointer { partialBuffer in
                 let out = partialBuffer
-                Parallel.forEach(blocks: blocks, threads: threads) { blk in
+                Parallel.forEach(blocks: groups, threads: threads) { group in
+                for blk in stride(from: group, to: blocks, by: groups) {
                     let r0 = blk * Self.block, r1 = min(n, r0 + Self.block), rows = r1 - r0
                     var z = [Float](repeating: 0, count: rows * m)
                     let xBlock = xs.baseAddress! + r0 * d
@@ -225,13 +229,14 @@ public struct SoftmaxCrossEntropy: TwiceDifferentiableObjective {
                             xt.withUnsafeBufferPointer { a in
                                 scaled.withUnsafeBufferPointer { bb in
                                     BLAS.gemm(.transpose, .none, m: d + 1, n: d + 1, k: rows, alpha: 1, a: a.baseAddress!, lda: d + 1,
-                                              b: bb.baseAddress!, ldb: d + 1, beta: 0,
-                                              c: out.baseAddress! + (blk * pairs + pair) * gram, ldc: d + 1)
+                                              b: bb.baseAddress!, ldb: d + 1, beta: 1,
+                                              c: out.baseAddress! + (group * pairs + pair) * gram, ldc: d + 1)
                                 }
                             }
                             pair += 1
                         }
                     }
+                }
                 }
             }
         }
@@ -243,7 +248,7 @@ public struct SoftmaxCrossEntropy: TwiceDifferentiableObjective {
                 for j in 0...d {
                     for l in 0...d {
                         var v = 0.0
-                        for blk in 0..<blocks { v += partial[(blk * pairs + pair) * gram + j * (d + 1) + l] }
+                        for group in 0..<groups { v += partial[(group * pairs + pair) * gram + j * (d + 1) + l] }
                         v *= invN
                         // Parameter index of (feature j or intercept j == d, column k) is j*m + k.
                         h[(j * m + k) * p + (l * m + c)] = v
