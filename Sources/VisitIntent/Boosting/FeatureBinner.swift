@@ -86,15 +86,21 @@ public struct FeatureBins: Codable, Sendable, Equatable {
         return m < b ? m : a  // adjacent floats: keep the lower value as the bound
     }
 
-    /// Bins every value: one contiguous `UInt8` column per feature.
+    /// Bins every value: one contiguous `UInt8` column per feature. Works on
+    /// tiles of 2,048 rows so the row-major input tile stays in cache while
+    /// each feature's column segment is written.
     public func apply(_ x: Matrix<Float>, threads: Int) -> BinnedMatrix {
         let n = x.rows, d = x.columns
         var columns = [UInt8](repeating: 0, count: n * d)
+        let tile = 2048
         columns.withUnsafeMutableBufferPointer { buffer in
             let out = buffer
             x.storage.withUnsafeBufferPointer { xs in
-                Parallel.forEach(blocks: d, threads: threads) { j in
-                    for r in 0..<n { out[j * n + r] = bin(xs[r * d + j], feature: j) }
+                Parallel.forEach(blocks: (n + tile - 1) / tile, threads: threads) { t in
+                    let lo = t * tile, hi = min(n, lo + tile)
+                    for j in 0..<d {
+                        for r in lo..<hi { out[j * n + r] = bin(xs[r * d + j], feature: j) }
+                    }
                 }
             }
         }

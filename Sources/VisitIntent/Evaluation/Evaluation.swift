@@ -48,6 +48,32 @@ public struct Evaluation: Codable, Sendable {
                           unmatchedLabels: join.unmatchedLabels, unlabelledSessions: join.unlabelledSessions, overall: overall, segments: perSegment)
     }
 
+    /// Evaluates on a table with a label column; `dimensions` name the table's
+    /// categorical columns to break the figures down by.
+    public static func run(model: any Classifier, modelName: String, table: FeatureTable, dimensions: [String], minimumSegmentSessions: Int,
+                           threads: Int = Parallel.defaultThreads) throws -> Evaluation {
+        guard let labels = table.labels else { throw EvaluationError.unknownDimension("(no label column)") }
+        let index = Dictionary(uniqueKeysWithValues: model.classes.enumerated().map { ($1, Int32($0)) })
+        let unknown = Set(labels).subtracting(model.classes).sorted()
+        if !unknown.isEmpty { throw LabelJoinError.unknownClasses(unknown, model.classes) }
+        let y = labels.map { index[$0]! }
+        let p = try model.predictProbabilities(table.values, threads: threads)
+        let perSegment = try dimensions.map { d -> SegmentReport in
+            guard let j = table.columns.firstIndex(where: { $0.name == d }), let levels = table.columns[j].levels else {
+                throw EvaluationError.unknownDimension(d)
+            }
+            let codes = (0..<table.values.rows).map { r -> UInt16 in
+                let v = table.values[r, j]
+                return v.isNaN ? UInt16(levels.count) : UInt16(v)
+            }
+            return SegmentReport(dimension: d, column: CategoricalColumn(levels: levels + ["(missing)"], codes: codes), probabilities: p, labels: y,
+                                 classes: model.classes, minimumSessions: minimumSegmentSessions)
+        }
+        return Evaluation(schemaVersion: schemaVersion, model: modelName, modelKind: model.kind, classes: model.classes, prefix: "all columns",
+                          unmatchedLabels: 0, unlabelledSessions: 0, overall: ClassificationReport(probabilities: p, labels: y, classes: model.classes),
+                          segments: perSegment)
+    }
+
     public func json() throws -> [UInt8] {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
@@ -89,7 +115,7 @@ public enum EvaluationError: Error, CustomStringConvertible, Equatable {
     case unknownDimension(String)
     public var description: String {
         switch self {
-        case .unknownDimension(let d): "unknown segment dimension '\(d)' (known: \(SessionSegments.dimensions.joined(separator: ", ")))"
+        case .unknownDimension(let d): "unknown segment dimension '\(d)' (for events: \(SessionSegments.dimensions.joined(separator: ", ")); for a table: its categorical columns)"
         }
     }
 }
