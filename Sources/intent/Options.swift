@@ -54,7 +54,7 @@ struct EventInputOptions: ParsableArguments {
     }
 
     /// Reads and sessionizes the events, printing what was skipped.
-    func load(requireEvents: Bool = true, sessionizer override: SessionizerConfiguration? = nil, quiet: Bool) throws -> SessionDataset {
+    func load(sessionizer override: SessionizerConfiguration? = nil, quiet: Bool) throws -> SessionDataset {
         if events.isEmpty { throw ValidationError("give at least one --events file") }
         let pseudonymizer = try Pseudonymizer.fromEnvironment(keyFile: pseudonymKeyFile)
         if pseudonymizer.isEphemeral && !quiet {

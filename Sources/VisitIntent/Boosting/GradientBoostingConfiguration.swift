@@ -57,7 +57,7 @@ public struct GradientBoostingConfiguration: Codable, Sendable, Equatable {
 
     /// Checks ranges; the message names the option.
     public func validate() throws {
-        func fail(_ s: String) -> TrainingError { .solverUnsupported(s) }
+        func fail(_ s: String) -> TrainingError { .invalid(s) }
         if rounds < 1 { throw fail("rounds must be at least 1") }
         if !(learningRate > 0) { throw fail("learning rate must be positive") }
         if numLeaves < 2 { throw fail("num_leaves must be at least 2") }

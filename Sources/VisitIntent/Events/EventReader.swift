@@ -58,7 +58,6 @@ public struct EventReader {
         var pseudonyms: [String: String] = [:]
         let format = options.format ?? EventReader.detectFormat(path: path)
         var header: [CanonicalField?]? = nil
-        var headerNames: [String] = []
         var delimiter = UInt8(ascii: ",")
         let skip = options.skipInvalid
 
@@ -106,7 +105,6 @@ public struct EventReader {
                     guard let columns = header else {
                         var names = cells.map { $0.trimmingWhitespace.lowercased() }
                         if let first = names.first, first.hasPrefix("\u{FEFF}") { names[0] = String(first.dropFirst()) }
-                        headerNames = names
                         let mapped = names.map { CanonicalField.byName[$0] }
                         for required in [CanonicalField.visitorId, .timestamp, .event] where !mapped.contains(required) {
                             throw InputError(file: path, line: lineNumber, field: required.rawValue, reason: .badHeader, detail: "the CSV header has no '\(required.rawValue)' column")
@@ -154,7 +152,6 @@ public struct EventReader {
         if format == .csv && header == nil {
             throw InputError(file: path, reason: .emptyFile, detail: "the CSV file has no header")
         }
-        _ = headerNames
         return summary
     }
 }

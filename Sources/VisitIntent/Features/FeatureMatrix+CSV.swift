@@ -57,9 +57,4 @@ public enum CSVText {
         }
         bytes.append(contentsOf: v.description.utf8)
     }
-
-    public static func number(_ v: Double) -> String {
-        if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
-        return v.description
-    }
 }

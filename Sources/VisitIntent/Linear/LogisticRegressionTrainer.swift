@@ -42,7 +42,7 @@ public struct LogisticRegressionTrainer: Trainer {
         var solver = config.solver
         if solver == .auto { solver = (objective.parameterCount <= 600 && config.l1 == 0) ? .newton : .lbfgs }
         if solver == .newton && config.l1 > 0 {
-            throw TrainingError.solverUnsupported("the Newton solver does not handle an L1 penalty; use --solver lbfgs (OWL-QN)")
+            throw TrainingError.invalid("the Newton solver does not handle an L1 penalty; use --solver lbfgs (OWL-QN)")
         }
         let report: (Int, Double) -> Void = { iteration, _ in progress?.update(min(0.99, Double(iteration) / Double(max(config.convergence.maxIterations, 1)) * 4)) }
         let result: OptimizationResult
@@ -59,7 +59,7 @@ public struct LogisticRegressionTrainer: Trainer {
         }
         progress?.finish()
         guard result.objective.isFinite, result.parameters.allSatisfy(\.isFinite) else {
-            throw TrainingError.solverUnsupported("the optimisation diverged (objective \(result.objective)); check the features for extreme values or raise --l2")
+            throw TrainingError.invalid("the optimisation diverged (objective \(result.objective)); check the features for extreme values or raise --l2")
         }
         var theta = result.parameters
         if m > 1 {

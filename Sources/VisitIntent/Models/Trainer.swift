@@ -37,7 +37,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case noRows
     case unknownClassWeight(String)
     case classOnlyInValidation([String])
-    case solverUnsupported(String)
+    /// A setting or a data set the trainer cannot work with; the text says why.
+    case invalid(String)
 
     public var description: String {
         switch self {
@@ -45,7 +46,7 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
         case .noRows: "no labelled session to train on"
         case .unknownClassWeight(let c): "--class-weight names '\(c)', which is not a class of the training data"
         case .classOnlyInValidation(let c): "class(es) \(c.joined(separator: ", ")) appear only in the validation data: the model cannot learn them; add training sessions of that class or drop them from the validation labels"
-        case .solverUnsupported(let d): d
+        case .invalid(let d): d
         }
     }
 }

@@ -30,12 +30,4 @@ public struct SessionTable: Sendable {
     public func events(of s: Int) -> ArraySlice<Int32> {
         eventOrder[eventStart[s]..<(eventStart[s] + eventCount[s])]
     }
-
-    /// Index of each session id.
-    public func indexByID() -> [String: Int] {
-        var map: [String: Int] = [:]
-        map.reserveCapacity(count)
-        for (i, s) in id.enumerated() { map[s] = i }
-        return map
-    }
 }

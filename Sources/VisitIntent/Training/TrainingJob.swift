@@ -69,7 +69,7 @@ public struct TrainingJob {
         case .none: break
         case .split(let fraction):
             let held = TrainingJob.heldOutVisitors(matrix: matrix, rows: join.rows, fraction: fraction, seed: seed)
-            if held.isEmpty { throw TrainingError.solverUnsupported("the validation split holds out no visitor (too few visitors for --validation-split \(fraction)); use --validation-split 0 or more data") }
+            if held.isEmpty { throw TrainingError.invalid("the validation split holds out no visitor (too few visitors for --validation-split \(fraction)); use --validation-split 0 or more data") }
             var tr: [Int] = [], ty: [Int32] = [], vr: [Int] = [], tw: [Double] = []
             for (k, r) in join.rows.enumerated() {
                 if held.contains(matrix.visitorIDs[r]) { vr.append(r); validationY.append(join.y[k]) } else {
@@ -94,7 +94,7 @@ public struct TrainingJob {
         let missing = zip(classes, counts).filter { $0.1 == 0 }.map(\.0)
         if !missing.isEmpty {
             if case .split(let f) = validation {
-                throw TrainingError.solverUnsupported("class(es) \(missing.joined(separator: ", ")) fall only in the held-out visitors of the validation split: use a smaller --validation-split, another --seed, or more labelled sessions of that class (asked fraction \(f))")
+                throw TrainingError.invalid("class(es) \(missing.joined(separator: ", ")) fall only in the held-out visitors of the validation split: use a smaller --validation-split, another --seed, or more labelled sessions of that class (asked fraction \(f))")
             }
             throw TrainingError.classOnlyInValidation(missing)
         }
@@ -121,7 +121,7 @@ public struct TrainingJob {
         case .logistic(var configuration):
             configuration.threads = threads
             if let c = train.columns.first(where: \.isCategorical) {
-                throw TrainingError.solverUnsupported("column '\(c.name)' is categorical: the logistic model needs numbers (declare it --numeric if it is one, or use --model gbdt, which splits categories natively)")
+                throw TrainingError.invalid("column '\(c.name)' is categorical: the logistic model needs numbers (declare it --numeric if it is one, or use --model gbdt, which splits categories natively)")
             }
             var (m, r) = try LogisticRegressionTrainer(configuration: configuration).fit(train, featureSpec: spec, seed: seed, progress: progress)
             m.training = r
