@@ -31,18 +31,23 @@ struct FeaturesCommand: ParsableCommand {
         let data = try input.load(sessionizer: modelSpec?.sessionizer, quiet: output.quiet)
         let spec = try modelSpec ?? FeatureSpec.fit(events: data.events, sessions: data.sessions, taxonomyYAML: try input.taxonomyYAML(),
                                                     configuration: { var c = FeatureConfiguration(); c.sessionizer = input.sessionizer(); return c }())
-        let matrix = try FeatureExtractor(spec: spec).extract(events: data.events, sessions: data.sessions,
-                                                              prefix: prefixPageViews.map { .pageViews($0) } ?? .all, threads: Parallel.defaultThreads)
-        var labelColumn: [String?]? = nil
+        var keyed: LabelSet? = nil
         if let labels {
             var skipped = SkipReport()
             let set = try LabelSet.read(path: labels, skipInvalid: input.skipInvalid, skipped: &skipped)
             for line in skipped.lines { Console.note(line) }
-            let keyed = set.pseudonymized(data.pseudonymizer)
+            keyed = set.pseudonymized(data.pseudonymizer)
+        }
+        // Sessions labelled by an outcome event are cut before it, as in training.
+        let matrix = try FeatureExtractor(spec: spec).extract(events: data.events, sessions: data.sessions,
+                                                              prefix: prefixPageViews.map { .pageViews($0) } ?? .all,
+                                                              eventLimits: keyed?.eventLimits(for: data.sessions.id), threads: Parallel.defaultThreads)
+        var labelColumn: [String?]? = nil
+        if let labels, let keyed {
             labelColumn = matrix.sessionIDs.map { keyed.intentBySession[$0] }
             let matched = labelColumn!.compactMap { $0 }.count
             if matched == 0 { throw ValidationError("no label in \(labels) matches a session of the events") }
-            if !output.quiet && matched < set.count { Console.note("\(set.count - matched) label(s) match no session") }
+            if !output.quiet && matched < keyed.labelCount { Console.note("\(keyed.labelCount - matched) label(s) match no session") }
         }
         if out.hasSuffix(".npy") {
             // Matrix as float32 .npy, plus its column names/transforms and row ids beside it.

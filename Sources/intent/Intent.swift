@@ -13,5 +13,5 @@ struct Intent: ParsableCommand {
           intent evaluate --model models/clinic.json --events data/events.jsonl --labels data/labels.csv --by device,channel
         """,
         version: VisitIntentInfo.version,
-        subcommands: [GenerateCommand.self, FeaturesCommand.self, TrainCommand.self, ScoreCommand.self, EvaluateCommand.self, InspectCommand.self])
+        subcommands: [GenerateCommand.self, ConvertCommand.self, LabelCommand.self, FeaturesCommand.self, TrainCommand.self, ScoreCommand.self, EvaluateCommand.self, InspectCommand.self])
 }

@@ -7,6 +7,9 @@ struct EventInputOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Event file(s) in the canonical format (JSON Lines or CSV); repeat for several.", valueName: "file"))
     var events: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("Input format: auto (by extension and first line), jsonl, csv, or ga4 (a GA4 BigQuery export as newline-delimited JSON).", valueName: "format"))
+    var format: InputFormat = .auto
+
     @Option(name: .long, help: ArgumentHelp("Site taxonomy (YAML) mapping URL paths to topics and page kinds. Default: a generic French/English one.", valueName: "file"))
     var taxonomy: String?
 
@@ -35,6 +38,7 @@ struct EventInputOptions: ParsableArguments {
         o.skipInvalid = skipInvalid
         o.maxLineBytes = maxLineBytes
         o.consent = requireConsent ? .requireConsent : .excludeRefused
+        o.format = format.readerFormat
         return o
     }
 
@@ -53,13 +57,19 @@ struct EventInputOptions: ParsableArguments {
         return text
     }
 
-    /// Reads and sessionizes the events, printing what was skipped.
-    func load(sessionizer override: SessionizerConfiguration? = nil, quiet: Bool) throws -> SessionDataset {
-        if events.isEmpty { throw ValidationError("give at least one --events file") }
+    /// The pseudonymizer from the key options, with a note when it is random.
+    func pseudonymizer(quiet: Bool) throws -> Pseudonymizer {
         let pseudonymizer = try Pseudonymizer.fromEnvironment(keyFile: pseudonymKeyFile)
         if pseudonymizer.isEphemeral && !quiet {
             Console.note("no INTENT_PSEUDONYM_KEY or --pseudonym-key-file: visitor pseudonyms are random for this run and will not match other runs")
         }
+        return pseudonymizer
+    }
+
+    /// Reads and sessionizes the events, printing what was skipped.
+    func load(sessionizer override: SessionizerConfiguration? = nil, quiet: Bool) throws -> SessionDataset {
+        if events.isEmpty { throw ValidationError("give at least one --events file") }
+        let pseudonymizer = try pseudonymizer(quiet: quiet)
         let reader = EventReader(options: readerOptions(), pseudonymizer: pseudonymizer)
         let data = try SessionDataset.load(paths: events, reader: reader, sessionizer: override ?? sessionizer())
         Console.reportRead(data.readSummary, quiet: quiet)
@@ -67,6 +77,18 @@ struct EventInputOptions: ParsableArguments {
             Console.note("\(data.sessions.sessionsWithoutPageView) session(s) without any page view left out")
         }
         return data
+    }
+}
+
+enum InputFormat: String, ExpressibleByArgument, CaseIterable {
+    case auto, jsonl, csv, ga4
+    var readerFormat: EventReader.Format? {
+        switch self {
+        case .auto: nil
+        case .jsonl: .jsonl
+        case .csv: .csv
+        case .ga4: .ga4
+        }
     }
 }
 

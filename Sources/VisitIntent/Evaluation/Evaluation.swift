@@ -34,8 +34,9 @@ public struct Evaluation: Codable, Sendable {
         for d in dimensions where !SessionSegments.dimensions.contains(d) {
             throw EvaluationError.unknownDimension(d)
         }
-        let (scores, matrix) = try ScoreTable.score(model: model, data: data, prefix: prefix, threads: threads)
-        let join = try LabelJoin(sessionIDs: scores.sessionIDs, labels: labels.pseudonymized(data.pseudonymizer), classes: model.classes, labelsPath: labelsPath)
+        let known = labels.pseudonymized(data.pseudonymizer)
+        let (scores, matrix) = try ScoreTable.score(model: model, data: data, prefix: prefix, eventLimits: known.eventLimits(for: data.sessions.id), threads: threads)
+        let join = try LabelJoin(sessionIDs: scores.sessionIDs, labels: known, classes: model.classes, labelsPath: labelsPath)
         var p = Matrix<Double>(rows: join.rows.count, columns: model.classes.count)
         for (k, r) in join.rows.enumerated() { for c in 0..<model.classes.count { p[k, c] = scores.probabilities[r, c] } }
         let segments = matrix.segments.subset(join.rows)

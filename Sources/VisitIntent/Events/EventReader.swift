@@ -5,7 +5,8 @@
 /// field, or — with `skipInvalid` — is counted in `skipped` and left out.
 /// Consent is honoured here, before anything else sees the event.
 public struct EventReader {
-    public enum Format: String, Sendable, CaseIterable { case jsonl, csv }
+    /// Canonical JSON Lines or CSV, or a GA4 BigQuery export (NDJSON).
+    public enum Format: String, Sendable, CaseIterable { case jsonl, csv, ga4 }
 
     /// How `consent` is honoured.
     public enum ConsentPolicy: Sendable {
@@ -29,6 +30,15 @@ public struct EventReader {
         public var kept = 0
         public var excludedForConsent = 0
         public var skipped = SkipReport()
+        public init() {}
+
+        /// Adds another file's counts.
+        public mutating func merge(_ other: Summary) {
+            records += other.records
+            kept += other.kept
+            excludedForConsent += other.excludedForConsent
+            skipped.merge(other.skipped)
+        }
     }
 
     public var options: Options
@@ -39,21 +49,33 @@ public struct EventReader {
         self.pseudonymizer = pseudonymizer
     }
 
-    /// The format named by the file's extension, else sniffed from its first byte.
+    /// The format named by the file's extension, else sniffed from its first
+    /// line; a JSON file whose first record has GA4's columns is a GA4 export.
     public static func detectFormat(path: String) -> Format {
         let lower = path.lowercased()
-        if lower.hasSuffix(".csv") { return .csv }
-        if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") || lower.hasSuffix(".json") { return .jsonl }
-        var first: UInt8 = 0
-        try? LineReader(path: path, maxLineBytes: 1 << 16, chunkBytes: 1 << 12).forEachLine { _, line in
-            if case .text(let t) = line, let c = t.first(where: { $0 != 0x20 && $0 != 0x09 }) { first = c; return false }
+        if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") { return .csv }
+        var firstLine: [UInt8] = []
+        try? LineReader(path: path, maxLineBytes: 1 << 20, chunkBytes: 1 << 16).forEachLine { _, line in
+            if case .text(let t) = line, t.contains(where: { $0 != 0x20 && $0 != 0x09 }) { firstLine = Array(t); return false }
             return true
         }
-        return first == UInt8(ascii: "{") ? .jsonl : .csv
+        let text = String(decoding: firstLine, as: UTF8.self)
+        let json = firstLine.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF }) == UInt8(ascii: "{")
+        if json || lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") || lower.hasSuffix(".json") {
+            if text.contains("\"event_params\"") || (text.contains("\"user_pseudo_id\"") && text.contains("\"event_timestamp\"")) { return .ga4 }
+            return .jsonl
+        }
+        return .csv
     }
 
     /// Reads `path`, appending to `table`.
     public func read(path: String, into table: inout EventTable) throws -> Summary {
+        try forEachEvent(path: path) { record in table.append(record, visitorPseudonym: record.visitorId!) }
+    }
+
+    /// Streams the valid, consented records of `path`, in file order, with
+    /// visitor and session ids already replaced by their pseudonyms.
+    public func forEachEvent(path: String, _ body: (RawEvent) throws -> Void) throws -> Summary {
         var summary = Summary()
         var pseudonyms: [String: String] = [:]
         let format = options.format ?? EventReader.detectFormat(path: path)
@@ -94,6 +116,17 @@ public struct EventReader {
                         throw InputError(file: path, line: lineNumber, reason: f.reason,
                                          detail: array ? "a JSON array, not JSON Lines: write one event object per line" : f.detail)
                     }
+                case .ga4:
+                    summary.records += 1
+                    let tree: JSONValue
+                    do { tree = try JSONLineParser.parseTree(bytes) } catch let f as JSONLineParser.Failure {
+                        throw InputError(file: path, line: lineNumber, reason: f.reason, detail: f.detail)
+                    }
+                    record = try GA4Record.map(tree, at: location)
+                    if record.visitorId == nil {  // a consent-mode cookieless ping
+                        summary.excludedForConsent += 1
+                        return true
+                    }
                 case .csv:
                     let cells: [String]
                     if header == nil { delimiter = CSVParser.sniffDelimiter(bytes) }
@@ -133,10 +166,10 @@ public struct EventReader {
             default: break
             }
             let raw = record.visitorId!
-            let pseudonym: String
-            if let known = pseudonyms[raw] { pseudonym = known } else {
-                pseudonym = pseudonymizer.pseudonym(raw)
-                pseudonyms[raw] = pseudonym
+            if let known = pseudonyms[raw] { record.visitorId = known } else {
+                let p = pseudonymizer.pseudonym(raw)
+                pseudonyms[raw] = p
+                record.visitorId = p
             }
             if let raw = record.sessionId {
                 if let known = pseudonyms[raw] { record.sessionId = known } else {
@@ -145,7 +178,8 @@ public struct EventReader {
                     record.sessionId = p
                 }
             }
-            table.append(record, visitorPseudonym: pseudonym)
+            record.redactPersonalData()
+            try body(record)
             summary.kept += 1
             return true
         }

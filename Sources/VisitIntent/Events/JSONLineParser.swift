@@ -17,6 +17,18 @@ public struct JSONLineParser {
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
+    /// Parses `line` into a tree, nested objects and arrays included.
+    public static func parseTree(_ line: UnsafeBufferPointer<UInt8>) throws -> JSONValue {
+        var p = JSONLineParser(line)
+        p.skipSpace()
+        guard p.i < p.bytes.count else { throw p.fail("empty line") }
+        guard p.bytes[p.i] == UInt8(ascii: "{") else { throw p.fail("a record must be a JSON object") }
+        let value = try p.parseTreeValue(depth: 0)
+        p.skipSpace()
+        guard p.i == p.bytes.count else { throw p.fail("trailing characters after the object") }
+        return value
+    }
+
     /// Parses `line`; calls `field` for each top-level key in order.
     public static func parse(_ line: UnsafeBufferPointer<UInt8>, field: (String, FieldValue) throws -> Void) throws {
         var p = JSONLineParser(line)
@@ -199,6 +211,51 @@ public struct JSONLineParser {
         }
         guard let s = String(validating: out, as: UTF8.self) else { throw fail("string is not valid UTF-8", .invalidUTF8) }
         return s
+    }
+
+    private mutating func parseTreeValue(depth: Int) throws -> JSONValue {
+        guard depth < 64 else { throw fail("nesting too deep") }
+        skipSpace()
+        guard i < bytes.count else { throw fail("expected a value") }
+        switch bytes[i] {
+        case UInt8(ascii: "{"):
+            i += 1
+            var members: [(String, JSONValue)] = []
+            skipSpace()
+            if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
+            while true {
+                skipSpace()
+                guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a key") }
+                let key = try parseString()
+                try expect(UInt8(ascii: ":"))
+                members.append((key, try parseTreeValue(depth: depth + 1)))
+                skipSpace()
+                guard i < bytes.count else { throw fail("unterminated object") }
+                if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+                if bytes[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
+                throw fail("expected ',' or '}'")
+            }
+        case UInt8(ascii: "["):
+            i += 1
+            var items: [JSONValue] = []
+            skipSpace()
+            if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
+            while true {
+                items.append(try parseTreeValue(depth: depth + 1))
+                skipSpace()
+                guard i < bytes.count else { throw fail("unterminated array") }
+                if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+                if bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
+                throw fail("expected ',' or ']'")
+            }
+        default:
+            switch try parseValue(depth: depth) {
+            case .string(let s): return .string(s)
+            case .number(let n): return .number(n)
+            case .bool(let b): return .bool(b)
+            case .null, .nested: return .null
+            }
+        }
     }
 
     private mutating func skipNested(depth: Int) throws {

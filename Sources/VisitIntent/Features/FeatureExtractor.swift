@@ -44,7 +44,10 @@ public struct FeatureExtractor: Sendable {
     }
 
     /// Extracts one row per session. `threads` only changes speed, never values.
-    public func extract(events: EventTable, sessions: SessionTable, prefix: SessionPrefix = .all, threads: Int = 2) -> FeatureMatrix {
+    /// `eventLimits[s]`, when given, keeps at most that many of session `s`'s
+    /// first events: outcome labels cut a session before the outcome event.
+    public func extract(events: EventTable, sessions: SessionTable, prefix: SessionPrefix = .all, eventLimits: [Int]? = nil, threads: Int = 2) -> FeatureMatrix {
+        precondition(eventLimits == nil || eventLimits!.count == sessions.count, "one event limit per session")
         let width = layout.count
         let rows = sessions.count
         var storage = [Float](repeating: 0, count: rows * width)
@@ -82,7 +85,8 @@ public struct FeatureExtractor: Sendable {
                         Parallel.forEach(blocks: chunks, threads: threads) { c in
                             for s in (c * chunk)..<min(rows, (c + 1) * chunk) {
                                 let row = UnsafeMutableBufferPointer(rebasing: out[(s * width)..<((s + 1) * width)])
-                                let (lk, lt) = fill(row: row, session: s, channel: Int(channelOut[s]), events: events, sessions: sessions, prefix: prefix, info: info,
+                                let (lk, lt) = fill(row: row, session: s, channel: Int(channelOut[s]), events: events, sessions: sessions, prefix: prefix,
+                                                    limit: eventLimits?[s] ?? Int.max, info: info,
                                                     bigramBucket: bigramBucket, genderMap: genderMap, ageMap: ageMap, regionMap: regionMap, unknownCodes: unknownCodes)
                                 landingKindOut[s] = UInt16(lk)
                                 landingTopicOut[s] = UInt16(lt)
@@ -131,10 +135,11 @@ public struct FeatureExtractor: Sendable {
 
     /// Fills one row; returns the landing kind and landing topic indices for segments.
     private func fill(row: UnsafeMutableBufferPointer<Float>, session s: Int, channel channelIndex: Int, events: EventTable, sessions: SessionTable, prefix: SessionPrefix,
-                      info: PathInfo, bigramBucket: [Int32],
+                      limit: Int, info: PathInfo, bigramBucket: [Int32],
                       genderMap: [Int32: Int], ageMap: [Int32: Int], regionMap: [Int32: Int], unknownCodes: Set<Int32>) -> (Int, Int) {
         let all = sessions.events(of: s)
-        let keep = prefix.length(of: all, kinds: events.kind)
+        let keep = min(prefix.length(of: all, kinds: events.kind), max(0, limit))
+        let truncated = prefix != .all || keep < all.count
         let evs = all.prefix(keep)
         let L = layout
         let topicCount = L.taxonomy.topics.count
@@ -180,7 +185,7 @@ public struct FeatureExtractor: Sendable {
             // Dwell: engagement if given, else time to the next page view (or last event).
             var dwellMs: Int64
             // In a prefix the last page's engagement is not known yet (GA4 reports it when the page is left).
-            let lastKeptPage = prefix != .all && !list[(position + 1)...].contains { events.kind[Int($0)] == .pageView }
+            let lastKeptPage = truncated && !list[(position + 1)...].contains { events.kind[Int($0)] == .pageView }
             if events.engagementMs[e] >= 0 && !lastKeptPage {
                 dwellMs = Int64(events.engagementMs[e])
             } else {

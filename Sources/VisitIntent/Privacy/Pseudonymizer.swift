@@ -4,9 +4,12 @@ import Foundation
 /// Replaces visitor identifiers by a keyed hash as soon as they are read, so
 /// raw identifiers never reach a model, score file, report or log.
 ///
-/// `pseudonym = hex(HMAC-SHA256(key, id))[0..<32]`: stable for one key (so a
-/// practice can join scores across runs), unlinkable without it. 128 bits
-/// keep collisions negligible for any site's traffic.
+/// `pseudonym = h ‖ tag`, `h = hex(HMAC-SHA256(key, id))[0..<28]` and
+/// `tag = hex(HMAC-SHA256(key, "tag:" ‖ h))[0..<4]`: stable for one key (so a
+/// practice can join scores across runs), unlinkable without it; 112 bits
+/// keep collisions negligible for any site's traffic. The tag lets the same
+/// key recognise its own pseudonyms, so reading a file VisitIntent wrote
+/// (converted events, labels, scores) keeps its ids instead of hashing twice.
 public struct Pseudonymizer: @unchecked Sendable {
     private let key: SymmetricKey
     /// True when no key was given and a random one was drawn: pseudonyms are
@@ -49,8 +52,22 @@ public struct Pseudonymizer: @unchecked Sendable {
     }
 
     public func pseudonym(_ identifier: String) -> String {
+        if isOwnPseudonym(identifier) { return identifier }
         let mac = HMAC<SHA256>.authenticationCode(for: Data(identifier.utf8), using: key)
-        return Hex.encode(Array(mac).prefix(16))
+        let head = Hex.encode(Array(mac).prefix(14))
+        return head + tag(head)
+    }
+
+    /// True when `identifier` is a pseudonym this key made.
+    public func isOwnPseudonym(_ identifier: String) -> Bool {
+        let u = identifier.utf8
+        guard u.count == 32, u.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return false }
+        return tag(String(identifier.prefix(28))) == identifier.suffix(4)
+    }
+
+    private func tag(_ head: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(("tag:" + head).utf8), using: key)
+        return Hex.encode(Array(mac).prefix(2))
     }
 }
 

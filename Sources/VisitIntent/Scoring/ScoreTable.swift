@@ -20,8 +20,10 @@ public struct ScoreTable: Sendable {
     }
 
     /// Scores every session of `data` with `model`, rebuilding features with the model's spec.
-    public static func score(model: any Classifier, data: SessionDataset, prefix: SessionPrefix = .all, threads: Int = Parallel.defaultThreads) throws -> (ScoreTable, FeatureMatrix) {
-        let matrix = try FeatureExtractor(spec: model.requireFeatureSpec()).extract(events: data.events, sessions: data.sessions, prefix: prefix, threads: threads)
+    public static func score(model: any Classifier, data: SessionDataset, prefix: SessionPrefix = .all, eventLimits: [Int]? = nil,
+                             threads: Int = Parallel.defaultThreads) throws -> (ScoreTable, FeatureMatrix) {
+        let matrix = try FeatureExtractor(spec: model.requireFeatureSpec()).extract(events: data.events, sessions: data.sessions, prefix: prefix,
+                                                                                    eventLimits: eventLimits, threads: threads)
         let p = try model.predictProbabilities(matrix.values, threads: threads)
         return (ScoreTable(classes: model.classes, sessionIDs: matrix.sessionIDs, visitorIDs: matrix.visitorIDs, sessionStart: matrix.sessionStart, probabilities: p), matrix)
     }

@@ -13,16 +13,12 @@ public struct SessionDataset: Sendable {
         self.pseudonymizer = pseudonymizer
     }
 
-    /// Reads `paths` (JSON Lines or CSV, canonical format) and sessionizes.
+    /// Reads `paths` (canonical JSON Lines or CSV, or GA4 exports) and sessionizes.
     public static func load(paths: [String], reader: EventReader, sessionizer: SessionizerConfiguration) throws -> SessionDataset {
         var table = EventTable()
         var summary = EventReader.Summary()
         for path in paths {
-            let s = try reader.read(path: path, into: &table)
-            summary.records += s.records
-            summary.kept += s.kept
-            summary.excludedForConsent += s.excludedForConsent
-            summary.skipped.merge(s.skipped)
+            summary.merge(try reader.read(path: path, into: &table))
         }
         if table.count == 0 {
             throw InputError(file: paths.joined(separator: ", "), reason: .emptyFile, detail: "no usable events (read \(summary.records) records, skipped \(summary.skipped.total), excluded for consent \(summary.excludedForConsent))")

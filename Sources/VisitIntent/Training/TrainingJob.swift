@@ -59,8 +59,9 @@ public struct TrainingJob {
     public func run(progress: Progress? = nil) throws -> Outcome {
         let spec = try FeatureSpec.fit(events: data.events, sessions: data.sessions, taxonomyYAML: taxonomyYAML, configuration: features)
         let extractor = try FeatureExtractor(spec: spec)
-        let matrix = extractor.extract(events: data.events, sessions: data.sessions, threads: threads)
-        let join = try LabelJoin(sessionIDs: matrix.sessionIDs, labels: labels.pseudonymized(data.pseudonymizer), labelsPath: labelsPath)
+        let known = labels.pseudonymized(data.pseudonymizer)
+        let matrix = extractor.extract(events: data.events, sessions: data.sessions, eventLimits: known.eventLimits(for: data.sessions.id), threads: threads)
+        let join = try LabelJoin(sessionIDs: matrix.sessionIDs, labels: known, labelsPath: labelsPath)
         var trainRows = join.rows, trainY = join.y, trainWeights = join.weights
         var validationMatrix: Matrix<Float>? = nil
         var validationY: [Int32] = []
@@ -80,8 +81,9 @@ public struct TrainingJob {
             if join.weights != nil { trainWeights = tw }
             if !vr.isEmpty { validationMatrix = matrix.subset(vr).values }
         case .data(let vData, let vLabels):
-            let vMatrix = extractor.extract(events: vData.events, sessions: vData.sessions, threads: threads)
-            let vJoin = try LabelJoin(sessionIDs: vMatrix.sessionIDs, labels: vLabels.pseudonymized(vData.pseudonymizer), labelsPath: "validation labels")
+            let vKnown = vLabels.pseudonymized(vData.pseudonymizer)
+            let vMatrix = extractor.extract(events: vData.events, sessions: vData.sessions, eventLimits: vKnown.eventLimits(for: vData.sessions.id), threads: threads)
+            let vJoin = try LabelJoin(sessionIDs: vMatrix.sessionIDs, labels: vKnown, labelsPath: "validation labels")
             let unseen = Set(vJoin.classes).subtracting(classes).sorted()
             if !unseen.isEmpty { throw TrainingError.classOnlyInValidation(unseen) }
             let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, Int32($0)) })

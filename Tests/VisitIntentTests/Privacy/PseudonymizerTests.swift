@@ -14,6 +14,19 @@ import VisitIntent
     @Test func matchesHMACSHA256() {
         // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?".
         let p = Pseudonymizer(key: Data("Jefe".utf8))
-        #expect(p.pseudonym("what do ya want for nothing?") == "5bdcc146bf60754e6a042426089575c7")
+        // The first 28 hex digits are the HMAC; the last 4 tag it as this key's.
+        let id = p.pseudonym("what do ya want for nothing?")
+        #expect(id.prefix(28) == "5bdcc146bf60754e6a0424260895")
+        let tag = HMAC<SHA256>.authenticationCode(for: Data("tag:5bdcc146bf60754e6a0424260895".utf8), using: SymmetricKey(data: Data("Jefe".utf8)))
+        #expect(id.suffix(4) == Array(tag).prefix(2).map { String(format: "%02x", $0) }.joined())
+    }
+
+    @Test func ownPseudonymsAreKeptOtherKeysAreNot() {
+        let a = Pseudonymizer(key: Data("k1".utf8)), b = Pseudonymizer(key: Data("k2".utf8))
+        let id = a.pseudonym("visitor-1")
+        #expect(a.isOwnPseudonym(id) && a.pseudonym(id) == id)
+        #expect(!b.isOwnPseudonym(id) && b.pseudonym(id) != id)
+        // A raw id that merely looks like hex is hashed.
+        #expect(a.pseudonym("0123456789abcdef0123456789abcdef") != "0123456789abcdef0123456789abcdef")
     }
 }
