@@ -13,9 +13,11 @@ struct FeaturesCommand: ParsableCommand {
           intent features --events datasets/clinic-sample/events.jsonl \\
             --labels datasets/clinic-sample/labels.csv \\
             --taxonomy datasets/clinic-taxonomy.yaml --out features.csv
+          intent features --table online_shoppers_intention.csv --label Revenue --out shoppers.npy
         """)
 
     @OptionGroup var input: EventInputOptions
+    @OptionGroup(title: "Tables: one row per session instead of events") var table: TableOptions
     @Option(help: ArgumentHelp("Labels file (session_id,intent) to add an intent column.", valueName: "file")) var labels: String?
     @Option(help: ArgumentHelp("Use this model's feature spec (same columns as the model) instead of fitting one on these events.", valueName: "file")) var model: String?
     @Option(help: ArgumentHelp("Only the first K page views of each session (early prediction).", valueName: "K")) var prefixPageViews: Int?
@@ -27,6 +29,14 @@ struct FeaturesCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let tablePath = table.table {
+            // A table is already one row per session: type it (or check it against a model) and write it.
+            let schema = try model.map { try ModelFile.loadClassifier(path: $0).featureColumns }
+            let t = try FeatureTable.read(path: tablePath, options: table.options(label: table.label), schema: schema)
+            try t.write(path: out)
+            print("wrote \(t.values.rows) rows × \(t.columns.count) columns (\(t.columns.filter(\.isCategorical).count) categorical) from \(tablePath) to \(out)")
+            return
+        }
         let modelSpec = try model.map { try ModelFile.loadClassifier(path: $0).requireFeatureSpec() }
         let data = try input.load(sessionizer: modelSpec?.sessionizer, quiet: output.quiet)
         let spec = try modelSpec ?? FeatureSpec.fit(events: data.events, sessions: data.sessions, taxonomyYAML: try input.taxonomyYAML(),

@@ -12,8 +12,10 @@ public struct LogisticRegressionModel: Classifier, Codable, Equatable {
     public let classes: [String]
     public let featureSpec: FeatureSpec?
     public let featureColumns: [FeatureColumn]
+    /// Indicator columns for a table's categorical columns; nil when all are numeric.
+    public let oneHot: OneHotEncoder?
     public let standardizer: Standardizer
-    /// `weights[k][j]`: logit column `k`, standardised feature `j`.
+    /// `weights[k][j]`: logit column `k`, standardised feature `j` (after one-hot expansion).
     public let weights: [[Double]]
     public let intercepts: [Double]
     public let configuration: LogisticRegressionConfiguration
@@ -21,11 +23,12 @@ public struct LogisticRegressionModel: Classifier, Codable, Equatable {
     public var training: TrainingRecord?
     public var validation: ValidationSummary?
 
-    init(classes: [String], featureSpec: FeatureSpec?, featureColumns: [FeatureColumn], standardizer: Standardizer, weights: [[Double]], intercepts: [Double],
-         configuration: LogisticRegressionConfiguration, solverUsed: LogisticRegressionConfiguration.Solver) {
+    init(classes: [String], featureSpec: FeatureSpec?, featureColumns: [FeatureColumn], oneHot: OneHotEncoder? = nil, standardizer: Standardizer,
+         weights: [[Double]], intercepts: [Double], configuration: LogisticRegressionConfiguration, solverUsed: LogisticRegressionConfiguration.Solver) {
         self.classes = classes
         self.featureSpec = featureSpec
         self.featureColumns = featureColumns
+        self.oneHot = oneHot
         self.standardizer = standardizer
         self.weights = weights
         self.intercepts = intercepts
@@ -37,6 +40,7 @@ public struct LogisticRegressionModel: Classifier, Codable, Equatable {
         case kind, classes
         case featureSpec = "feature_spec"
         case featureColumns = "feature_columns"
+        case oneHot = "one_hot"
         case standardizer = "standardization"
         case weights, intercepts, configuration
         case solverUsed = "solver_used"
@@ -53,6 +57,10 @@ public struct LogisticRegressionModel: Classifier, Codable, Equatable {
         if let spec = featureSpec, spec.columns != featureColumns {
             throw ModelFileError.invalid("the model's feature columns differ from its feature spec")
         }
+        oneHot = try c.decodeIfPresent(OneHotEncoder.self, forKey: .oneHot)
+        if let oneHot, oneHot.inputColumns != featureColumns {
+            throw ModelFileError.invalid("the model's one-hot encoder does not match its feature columns")
+        }
         standardizer = try c.decode(Standardizer.self, forKey: .standardizer)
         weights = try c.decode([[Double]].self, forKey: .weights)
         intercepts = try c.decode([Double].self, forKey: .intercepts)
@@ -60,7 +68,7 @@ public struct LogisticRegressionModel: Classifier, Codable, Equatable {
         solverUsed = try c.decode(LogisticRegressionConfiguration.Solver.self, forKey: .solverUsed)
         training = try c.decodeIfPresent(TrainingRecord.self, forKey: .training)
         validation = try c.decodeIfPresent(ValidationSummary.self, forKey: .validation)
-        let d = featureColumns.count
+        let d = oneHot?.outputColumns.count ?? featureColumns.count
         let m = classes.count == 2 ? 1 : classes.count
         guard classes.count >= 2, weights.count == m, weights.allSatisfy({ $0.count == d }), intercepts.count == m,
               standardizer.means.count == d, standardizer.scales.count == d, standardizer.transforms.count == d else {
@@ -79,6 +87,7 @@ public struct LogisticRegressionModel: Classifier, Codable, Equatable {
         try c.encode(classes, forKey: .classes)
         try c.encodeIfPresent(featureSpec, forKey: .featureSpec)
         try c.encode(featureColumns, forKey: .featureColumns)
+        try c.encodeIfPresent(oneHot, forKey: .oneHot)
         try c.encode(standardizer, forKey: .standardizer)
         try c.encode(weights, forKey: .weights)
         try c.encode(intercepts, forKey: .intercepts)
@@ -88,8 +97,12 @@ public struct LogisticRegressionModel: Classifier, Codable, Equatable {
         try c.encodeIfPresent(validation, forKey: .validation)
     }
 
-    public func predictProbabilities(_ x: Matrix<Float>, threads: Int) throws -> Matrix<Double> {
-        try checkWidth(x)
+    /// The columns the coefficients belong to (one per level of a categorical column).
+    public var coefficientColumns: [FeatureColumn] { oneHot?.outputColumns ?? featureColumns }
+
+    public func predictProbabilities(_ input: Matrix<Float>, threads: Int) throws -> Matrix<Double> {
+        try checkWidth(input)
+        let x = oneHot?.expand(input) ?? input
         BLAS.setThreads(1)
         let n = x.rows, d = x.columns, m = weights.count, k = classes.count
         var wf = [Float](repeating: 0, count: d * m)
@@ -135,7 +148,8 @@ public struct LogisticRegressionModel: Classifier, Codable, Equatable {
 
     /// Contribution of each feature to each logit for one row: standardised
     /// value × coefficient (the linear model's exact additive explanation).
-    public func contributions(_ row: [Float]) -> [[Double]] {
+    public func contributions(_ input: [Float]) -> [[Double]] {
+        let row = oneHot.map { $0.expand(Matrix(rows: 1, columns: input.count, storage: input)).storage } ?? input
         var standardized = [Float](repeating: 0, count: row.count)
         row.withUnsafeBufferPointer { r in
             standardized.withUnsafeMutableBufferPointer { s in standardizer.apply(r, rows: 0..<1, columns: row.count, into: s.baseAddress!) }
@@ -164,7 +178,7 @@ public struct LogisticRegressionModel: Classifier, Codable, Equatable {
         }
         if let v = validation { md += v.markdown }
         md += "\n## What pushes each class\n\nCoefficients on standardised features: the change in the class's logit for one standard deviation more of the feature.\n"
-        let columns = featureColumns
+        let columns = coefficientColumns
         for (k, w) in weights.enumerated() {
             let name = classes.count == 2 ? "\(classes[1]) (vs \(classes[0]))" : classes[k]
             let ranked = w.enumerated().sorted { (abs($0.element), $1.offset) > (abs($1.element), $0.offset) }.prefix(8)

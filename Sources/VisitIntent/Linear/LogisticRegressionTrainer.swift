@@ -27,8 +27,12 @@ public struct LogisticRegressionTrainer: Trainer {
         return (0..<data.rows).map { i in (perClass?[Int(data.y[i])] ?? 1) * (data.sampleWeights?[i] ?? 1) }
     }
 
-    public func fit(_ data: TrainingData, featureSpec: FeatureSpec? = nil, seed: UInt64 = 0, progress: Progress? = nil) throws -> (LogisticRegressionModel, TrainingRecord) {
-        guard data.rows > 0 else { throw TrainingError.noRows }
+    public func fit(_ input: TrainingData, featureSpec: FeatureSpec? = nil, seed: UInt64 = 0, progress: Progress? = nil) throws -> (LogisticRegressionModel, TrainingRecord) {
+        guard input.rows > 0 else { throw TrainingError.noRows }
+        // Categorical table columns become indicator columns.
+        let oneHot = input.columns.contains(where: \.isCategorical) ? OneHotEncoder(inputColumns: input.columns) : nil
+        var data = input
+        if let oneHot { data = TrainingData(x: oneHot.expand(input.x), y: input.y, classes: input.classes, sampleWeights: input.sampleWeights, columns: oneHot.outputColumns) }
         let present = zip(data.classes, data.classCounts).filter { $0.1 > 0 }.map(\.0)
         guard present.count >= 2 else { throw TrainingError.tooFewClasses(present) }
         let config = configuration
@@ -69,11 +73,11 @@ public struct LogisticRegressionTrainer: Trainer {
         }
         // Column-major per output for the file: weights[k][j].
         let w = (0..<m).map { k in (0..<d).map { j in theta[j * m + k] } }
-        let model = LogisticRegressionModel(classes: data.classes, featureSpec: featureSpec, featureColumns: data.columns, standardizer: standardizer,
+        let model = LogisticRegressionModel(classes: data.classes, featureSpec: featureSpec, featureColumns: input.columns, oneHot: oneHot, standardizer: standardizer,
                                             weights: w, intercepts: Array(theta[(d * m)...]), configuration: config, solverUsed: solver)
         var counts: [String: Int] = [:]
         for (c, n) in zip(data.classes, data.classCounts) { counts[c] = n }
-        let record = TrainingRecord(rows: data.rows, classCounts: counts, dataFingerprint: data.fingerprint, iterations: result.iterations,
+        let record = TrainingRecord(rows: data.rows, classCounts: counts, dataFingerprint: input.fingerprint, iterations: result.iterations,
                                     evaluations: result.evaluations, stopReason: result.stopReason.rawValue, objective: result.objective,
                                     gradientNorm: result.gradientNorm, seed: seed)
         return (model, record)

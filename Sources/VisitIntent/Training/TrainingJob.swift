@@ -122,9 +122,6 @@ public struct TrainingJob {
         switch model {
         case .logistic(var configuration):
             configuration.threads = threads
-            if let c = train.columns.first(where: \.isCategorical) {
-                throw TrainingError.invalid("column '\(c.name)' is categorical: the logistic model needs numbers (declare it --numeric if it is one, or use --model gbdt, which splits categories natively)")
-            }
             var (m, r) = try LogisticRegressionTrainer(configuration: configuration).fit(train, featureSpec: spec, seed: seed, progress: progress)
             m.training = r
             fitted = m
