@@ -9,13 +9,13 @@ SAMPLE   := datasets/clinic-sample
 OUT      ?= out/demo
 APT_PKGS := libopenblas-dev liblapacke-dev
 
-.PHONY: all deps build test unit notebooks demo bench clean sample help
+.PHONY: all deps deps-render build test unit notebooks reports render-selftest demo bench clean sample help
 
 all: build
 
 help:
 	@echo "make demo       install what is missing, build, run generate → train → evaluate → score on the bundled data"
-	@echo "make test       unit tests (swift test) then the notebooks-md walkthroughs"
+	@echo "make test       unit tests (swift test), the notebooks-md walkthroughs, and the HTML reports rendered in headless Chromium"
 	@echo "make bench      benchmarks against LightGBM, XGBoost and scikit-learn (installs them in bench/.venv)"
 	@echo "make notebooks  run every walkthrough in notebooks-md/"
 	@echo "make clean      remove build products and outputs"
@@ -37,7 +37,15 @@ build: deps
 unit: deps
 	$(SWIFT) test -c $(CONFIG)
 
-test: unit notebooks
+test: unit notebooks reports
+
+# Renders the evaluation report of the bundled models in headless Chromium and fails on a blank
+# or broken page; look at $(RENDER_OUT)/evaluation.png.
+reports: build render-selftest
+	@mkdir -p $(RENDER_OUT)
+	$(INTENT) evaluate --model models/clinic-logistic.json --model models/clinic-gbdt.json --events $(SAMPLE)/events.jsonl \
+	  --labels $(SAMPLE)/labels.csv --by device,channel,visitor_type,landing_kind --report $(RENDER_OUT)/evaluation --quiet > /dev/null
+	python3 tools/render_png.py $(RENDER_OUT)/evaluation/report.html $(RENDER_OUT)/evaluation.png
 
 notebooks: build
 	python3 notebooks-md/run.py --intent $(abspath $(INTENT)) notebooks-md/*.md
@@ -49,14 +57,14 @@ demo: build
 	$(INTENT) train --events $(SAMPLE)/events.jsonl --labels $(SAMPLE)/labels.csv --taxonomy datasets/clinic-taxonomy.yaml \
 	  --model gbdt --rounds 300 --learning-rate 0.05 --early-stopping-rounds 30 --validation-split 0.2 --seed 1 --out $(OUT)/clinic-gbdt.json
 	$(INTENT) evaluate --model $(OUT)/clinic-logistic.json --events $(SAMPLE)/events.jsonl --labels $(SAMPLE)/labels.csv \
-	  --by device,channel,visitor_type,landing_kind --out $(OUT)/evaluation
+	  --model $(OUT)/clinic-gbdt.json --by device,channel,visitor_type,landing_kind --report $(OUT)/evaluation
 	$(INTENT) score --model $(OUT)/clinic-logistic.json --events $(SAMPLE)/events.jsonl --out $(OUT)/scores.csv
 	$(INTENT) inspect $(OUT)/clinic-logistic.json > $(OUT)/model-card.md
 	@echo
 	@echo "demo outputs:"
 	@echo "  models       $(OUT)/clinic-logistic.json, $(OUT)/clinic-gbdt.json"
 	@echo "  model card   $(OUT)/model-card.md"
-	@echo "  evaluation   $(OUT)/evaluation/evaluation.md and evaluation.json"
+	@echo "  evaluation   $(OUT)/evaluation/report.html (open it in a browser), report.md, metrics.json"
 	@echo "  scores       $(OUT)/scores.csv"
 
 # Regenerates the bundled sample and the example model (commit the result).
@@ -69,6 +77,29 @@ sample: build
 	$(INTENT) train --events $(SAMPLE)/events.jsonl --labels $(SAMPLE)/labels.csv --taxonomy datasets/clinic-taxonomy.yaml \
 	  --model gbdt --rounds 300 --learning-rate 0.05 --early-stopping-rounds 30 --validation-split 0.2 --seed 1 --out models/clinic-gbdt.json --quiet
 	$(INTENT) inspect models/clinic-gbdt.json > models/clinic-gbdt.md
+
+RENDER_PKGS := chromium fonts-dejavu-core fonts-liberation
+RENDER_OUT  ?= out/render
+
+# Chromium and fonts from Debian, when no browser is found or fontconfig lists no font.
+deps-render:
+	@if { [ -n "$$CHROMIUM" ] || command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1; } \
+	   && fc-list : family 2>/dev/null | grep -q .; then \
+	  echo "deps-render: chromium and fonts found"; \
+	else \
+	  echo "deps-render: installing $(RENDER_PKGS) with apt-get"; \
+	  if ! command -v apt-get >/dev/null 2>&1; then echo "deps-render: apt-get is not available; install Chromium (or Google Chrome) and a font such as DejaVu Sans by hand, or set CHROMIUM=/path/to/chrome" >&2; exit 1; fi; \
+	  if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; command -v sudo >/dev/null 2>&1 || { echo "deps-render: not root and no sudo: run 'apt-get install $(RENDER_PKGS)' as root" >&2; exit 1; }; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(RENDER_PKGS) >/dev/null || { echo "deps-render: apt-get install $(RENDER_PKGS) failed" >&2; exit 1; }; \
+	fi
+
+# The renderer renders a chart and refuses a blank page.
+render-selftest: deps-render
+	@mkdir -p $(RENDER_OUT)
+	python3 tools/render_png.py tools/testdata/sample.html $(RENDER_OUT)/sample.png
+	@if python3 tools/render_png.py tools/testdata/blank.html $(RENDER_OUT)/blank.png 2>/dev/null; then \
+	  echo "render-selftest: a blank page was not detected" >&2; exit 1; \
+	else echo "render-selftest: blank page rejected, as it should be"; fi
 
 bench: build
 	python3 bench/run.py --intent $(abspath $(INTENT))

@@ -44,6 +44,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Hash buckets for topic transitions.", valueName: "n")) var bigramBuckets: Int = 32
     @Option(help: ArgumentHelp("Hash buckets for URL words.", valueName: "n")) var pathTokenBuckets: Int = 64
     @Option(help: ArgumentHelp("Write a machine-readable training summary (JSON), with timings.", valueName: "file")) var summaryJson: String?
+    @Option(help: ArgumentHelp("Calibrate probabilities on the held-out sessions: temperature or isotonic (stored in the model).", valueName: "method"))
+    var calibrate: CalibrationMethod?
     @Option(help: "Worker threads (results do not depend on it).") var threads: Int = Parallel.defaultThreads
     @OptionGroup var output: OutputOptions
 
@@ -94,7 +96,7 @@ struct TrainCommand: ParsableCommand {
             let t = try FeatureTable.readNPY(path: matrixPath, rowsPath: labels)
             guard t.labels != nil else { throw ValidationError("--features needs --labels: a session_id,intent CSV in the matrix's row order") }
             let outcome = try TrainingJob.fitTable(t, validationFraction: validationSplit, model: modelChoice(), seed: seed, threads: threads,
-                                                   progress: Progress(label: "training", quiet: output.quiet))
+                                                   calibrate: calibrate?.method, progress: Progress(label: "training", quiet: output.quiet))
             try finish(outcome)
             return
         }
@@ -102,7 +104,7 @@ struct TrainCommand: ParsableCommand {
             guard let label = table.label else { throw ValidationError("--table needs --label COLUMN") }
             let t = try FeatureTable.read(path: tablePath, options: table.options(label: label))
             let outcome = try TrainingJob.fitTable(t, validationFraction: validationSplit, model: modelChoice(), seed: seed, threads: threads,
-                                                   progress: Progress(label: "training", quiet: output.quiet))
+                                                   calibrate: calibrate?.method, progress: Progress(label: "training", quiet: output.quiet))
             try finish(outcome)
             return
         }
@@ -125,8 +127,9 @@ struct TrainCommand: ParsableCommand {
             validation = .split(validationSplit)
         }
         let choice = try modelChoice()
-        let job = TrainingJob(data: data, labels: labelSet, labelsPath: labels, taxonomyYAML: try input.taxonomyYAML(), features: features,
+        var job = TrainingJob(data: data, labels: labelSet, labelsPath: labels, taxonomyYAML: try input.taxonomyYAML(), features: features,
                               validation: validation, model: choice, seed: seed, threads: threads)
+        job.calibrate = calibrate?.method
         let outcome = try job.run(progress: Progress(label: "training", quiet: output.quiet))
         try finish(outcome)
     }
@@ -161,4 +164,9 @@ enum TrainingSummaryText {
         }
         return lines.joined(separator: "\n")
     }
+}
+
+enum CalibrationMethod: String, ExpressibleByArgument, CaseIterable {
+    case temperature, isotonic
+    var method: Calibration.Method { self == .temperature ? .temperature : .isotonic }
 }

@@ -54,10 +54,12 @@ import VisitIntentTestSupport
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/s.json"))) as! [String: Any]
         let validation = summary["validation"] as! [String: Double]
         #expect(validation["macro_f1"]! > 0.55)
-        r = try intent(["evaluate", "--model", "m.json", "--labels", "data/labels.csv", "--by", "device,channel", "--out", "eval", "--quiet"] + common, in: dir)
+        r = try intent(["evaluate", "--model", "m.json", "--labels", "data/labels.csv", "--by", "device,channel", "--report", "eval", "--quiet"] + common, in: dir)
         #expect(r.status == 0, "\(r.stderr)")
-        let evaluation = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/eval/evaluation.json"))) as! [String: Any]
-        #expect(evaluation["schema_version"] as? Int == 1)
+        let evaluation = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/eval/metrics.json"))) as! [String: Any]
+        #expect(evaluation["schema_version"] as? Int == 2)
+        let html = try String(contentsOfFile: dir + "/eval/report.html", encoding: .utf8)
+        #expect(html.contains("<svg") && !html.contains("<script"))
         r = try intent(["score", "--model", "m.json", "--out", "scores.csv", "--quiet"] + common, in: dir)
         #expect(r.status == 0, "\(r.stderr)")
         let lines = try String(contentsOfFile: dir + "/scores.csv", encoding: .utf8).split(separator: "\n")
@@ -79,7 +81,7 @@ import VisitIntentTestSupport
             return String(line[r.upperBound...].prefix { $0 != "\"" })
         })
         #expect(!rawIDs.isEmpty)
-        for file in ["m.json", "scores.csv", "visitors.jsonl", "eval/evaluation.json", "eval/evaluation.md", "s.json"] {
+        for file in ["m.json", "scores.csv", "visitors.jsonl", "eval/metrics.json", "eval/report.md", "eval/report.html", "s.json"] {
             let text = try String(contentsOfFile: dir + "/" + file, encoding: .utf8)
             for id in rawIDs { #expect(!text.contains(id), "raw visitor id in \(file)") }
         }

@@ -15,6 +15,7 @@ public struct GradientBoostingModel: Classifier, Codable, Equatable {
     public let configuration: GradientBoostingConfiguration
     public var training: TrainingRecord?
     public var validation: ValidationSummary?
+    public var calibration: Calibration?
 
     init(classes: [String], featureSpec: FeatureSpec?, featureColumns: [FeatureColumn], bins: FeatureBins, initialScores: [Double],
          trees: [RegressionTree], configuration: GradientBoostingConfiguration) {
@@ -33,7 +34,7 @@ public struct GradientBoostingModel: Classifier, Codable, Equatable {
         case featureColumns = "feature_columns"
         case bins
         case initialScores = "initial_scores"
-        case trees, configuration, training, validation
+        case trees, configuration, training, validation, calibration
     }
 
     public init(from decoder: Decoder) throws {
@@ -49,6 +50,7 @@ public struct GradientBoostingModel: Classifier, Codable, Equatable {
         configuration = try c.decode(GradientBoostingConfiguration.self, forKey: .configuration)
         training = try c.decodeIfPresent(TrainingRecord.self, forKey: .training)
         validation = try c.decodeIfPresent(ValidationSummary.self, forKey: .validation)
+        calibration = try c.decodeIfPresent(Calibration.self, forKey: .calibration)
         if let spec = featureSpec, spec.columns != featureColumns { throw ModelFileError.invalid("the model's feature columns differ from its feature spec") }
         let d = featureColumns.count
         guard Set(classes).count == classes.count else { throw ModelFileError.invalid("the model lists a class twice") }
@@ -82,6 +84,7 @@ public struct GradientBoostingModel: Classifier, Codable, Equatable {
         try c.encode(configuration, forKey: .configuration)
         try c.encodeIfPresent(training, forKey: .training)
         try c.encodeIfPresent(validation, forKey: .validation)
+        try c.encodeIfPresent(calibration, forKey: .calibration)
     }
 
     /// Raw-score columns: 1 for two classes, else one per class.
@@ -134,7 +137,7 @@ public struct GradientBoostingModel: Classifier, Codable, Equatable {
         return scores
     }
 
-    public func predictProbabilities(_ x: Matrix<Float>, threads: Int) throws -> Matrix<Double> {
+    public func uncalibratedProbabilities(_ x: Matrix<Float>, threads: Int) throws -> Matrix<Double> {
         Self.probabilities(raw: try rawScores(x, threads: threads), rows: x.rows, objective: objective, classCount: classes.count)
     }
 
@@ -179,6 +182,7 @@ public struct GradientBoostingModel: Classifier, Codable, Equatable {
             md += "- Fingerprint: `\(t.dataFingerprint)`\n"
             md += "- \(t.evaluations) rounds run, \(t.iterations) kept: \(t.stopReason); training log loss \(String(format: "%.4f", t.objective))\n"
         }
+        if let calibration { md += calibration.cardLine }
         if let v = validation { md += v.markdown }
         let (gain, splits) = featureImportance()
         let total = max(gain.reduce(0, +), 1e-300)

@@ -1,11 +1,41 @@
 import Foundation
 import LinearAlgebra
 
-/// The result of evaluating a model on labelled sessions: overall figures and
-/// the same per segment. Its JSON form is the versioned `evaluation.json`
-/// schema (see `docs/evaluation-schema.md`).
+/// The result of evaluating a model on labelled sessions: overall figures
+/// with bootstrap intervals, curves, calibration, the same per segment, how
+/// early in a visit the model can tell, and what it relies on. Its JSON form
+/// is the versioned `metrics.json` schema (see `docs/evaluation-schema.md`).
 public struct Evaluation: Codable, Sendable {
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
+
+    /// What to compute beyond the point figures.
+    public struct Options: Sendable {
+        public var dimensions: [String] = []
+        public var minimumSegmentSessions = 10
+        public var prefix: SessionPrefix = .all
+        /// nil: no intervals.
+        public var bootstrap: Bootstrap? = Bootstrap()
+        /// Early-prediction curve for k = 1…this many page views (events only; 0: none).
+        public var earlyPageViews = 10
+        public var threads = Parallel.defaultThreads
+        public init() {}
+    }
+
+    /// Accuracy and macro-F1 knowing only the first `pageViews` page views.
+    public struct EarlyPoint: Codable, Sendable, Equatable {
+        public var pageViews: Int
+        public var accuracy: Double
+        public var macroF1: Double
+        public var logLoss: Double
+        enum CodingKeys: String, CodingKey { case pageViews = "page_views", accuracy; case macroF1 = "macro_f1"; case logLoss = "log_loss" }
+    }
+
+    /// One of the columns the model relies on most.
+    public struct ImportantColumn: Codable, Sendable, Equatable {
+        public var name: String
+        public var label: String
+        public var share: Double
+    }
 
     public var schemaVersion: Int
     public var model: String
@@ -15,7 +45,24 @@ public struct Evaluation: Codable, Sendable {
     public var unmatchedLabels: Int
     public var unlabelledSessions: Int
     public var overall: ClassificationReport
+    public var intervals: Bootstrap.Intervals?
+    public var curves: [ClassCurves]
+    public var reliability: Reliability
     public var segments: [SegmentReport]
+    public var early: [EarlyPoint]
+    public var importanceMeasure: String
+    public var importance: [ImportantColumn]
+    /// Set when the model carries a calibration: the same figures without it.
+    public var uncalibrated: CalibrationEffect?
+
+    /// Log loss and calibration error without the model's calibration.
+    public struct CalibrationEffect: Codable, Sendable, Equatable {
+        public var method: String
+        public var logLoss: Double
+        public var expectedCalibrationError: Double
+        public var reliability: Reliability
+        enum CodingKeys: String, CodingKey { case method; case logLoss = "log_loss"; case expectedCalibrationError = "expected_calibration_error"; case reliability }
+    }
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version"
@@ -24,42 +71,79 @@ public struct Evaluation: Codable, Sendable {
         case classes, prefix
         case unmatchedLabels = "unmatched_labels"
         case unlabelledSessions = "unlabelled_sessions"
-        case overall, segments
+        case overall, intervals, curves, reliability, segments, early
+        case importanceMeasure = "importance_measure"
+        case importance, uncalibrated
+    }
+
+    /// Every figure for probabilities `p` against `y`; `visitors` (one per row)
+    /// groups rows for the bootstrap and for segment suppression.
+    static func assemble(model: any Classifier, modelName: String, prefix: String, p: Matrix<Double>, y: [Int32], visitors: [String]?,
+                         segments: [(String, CategoricalColumn)], options: Options, unmatched: Int, unlabelled: Int,
+                         uncalibratedP: Matrix<Double>?) -> Evaluation {
+        let overall = ClassificationReport(probabilities: p, labels: y, classes: model.classes)
+        let intervals = options.bootstrap?.intervals(probabilities: p, labels: y, clusters: visitors)
+        let perSegment = segments.map { d, column in
+            SegmentReport(dimension: d, column: column, probabilities: p, labels: y, classes: model.classes, minimumSessions: options.minimumSegmentSessions,
+                          visitors: visitors, bootstrap: options.bootstrap, overallAccuracy: overall.accuracy)
+        }
+        let importance = model.columnImportance()
+        let top = importance.top(20).map { ImportantColumn(name: model.featureColumns[$0.0].name, label: model.featureColumns[$0.0].label, share: $0.1) }
+        var uncalibrated: CalibrationEffect? = nil
+        if let q = uncalibratedP, let method = model.calibration?.method.rawValue {
+            let r = Reliability(probabilities: q, labels: y)
+            uncalibrated = CalibrationEffect(method: method, logLoss: LogLoss().value(probabilities: q, labels: y) ?? 0,
+                                             expectedCalibrationError: r.expectedCalibrationError, reliability: r)
+        }
+        return Evaluation(schemaVersion: schemaVersion, model: modelName, modelKind: model.kind, classes: model.classes, prefix: prefix,
+                          unmatchedLabels: unmatched, unlabelledSessions: unlabelled, overall: overall, intervals: intervals,
+                          curves: ClassCurves.all(probabilities: p, labels: y, classes: model.classes), reliability: Reliability(probabilities: p, labels: y),
+                          segments: perSegment, early: [], importanceMeasure: importance.measure, importance: top, uncalibrated: uncalibrated)
     }
 
     /// Scores the labelled sessions of `data` and computes every figure.
     public static func run(model: any Classifier, modelName: String, data: SessionDataset, labels: LabelSet, labelsPath: String,
-                           dimensions: [String], minimumSegmentSessions: Int, prefix: SessionPrefix = .all,
-                           threads: Int = Parallel.defaultThreads) throws -> Evaluation {
-        for d in dimensions where !SessionSegments.dimensions.contains(d) {
+                           options: Options) throws -> Evaluation {
+        for d in options.dimensions where !SessionSegments.dimensions.contains(d) {
             throw EvaluationError.unknownDimension(d)
         }
         let known = labels.pseudonymized(data.pseudonymizer)
-        let (scores, matrix) = try ScoreTable.score(model: model, data: data, prefix: prefix, eventLimits: known.eventLimits(for: data.sessions.id), threads: threads)
+        let limits = known.eventLimits(for: data.sessions.id)
+        let (scores, matrix) = try ScoreTable.score(model: model, data: data, prefix: options.prefix, eventLimits: limits, threads: options.threads)
         let join = try LabelJoin(sessionIDs: scores.sessionIDs, labels: known, classes: model.classes, labelsPath: labelsPath)
-        var p = Matrix<Double>(rows: join.rows.count, columns: model.classes.count)
-        for (k, r) in join.rows.enumerated() { for c in 0..<model.classes.count { p[k, c] = scores.probabilities[r, c] } }
+        let p = rows(scores.probabilities, join.rows)
         let segments = matrix.segments.subset(join.rows)
-        let overall = ClassificationReport(probabilities: p, labels: join.y, classes: model.classes)
-        let perSegment = dimensions.map { d in
-            SegmentReport(dimension: d, column: segments[d]!, probabilities: p, labels: join.y, classes: model.classes, minimumSessions: minimumSegmentSessions,
-                          visitors: join.rows.map { matrix.visitorIDs[$0] })
+        let visitors = join.rows.map { matrix.visitorIDs[$0] }
+        var uncalibrated: Matrix<Double>? = nil
+        if model.calibration != nil {
+            uncalibrated = rows(try model.uncalibratedProbabilities(matrix.values, threads: options.threads), join.rows)
         }
-        return Evaluation(schemaVersion: schemaVersion, model: modelName, modelKind: model.kind, classes: model.classes, prefix: prefix.description,
-                          unmatchedLabels: join.unmatchedLabels, unlabelledSessions: join.unlabelledSessions, overall: overall, segments: perSegment)
+        var e = assemble(model: model, modelName: modelName, prefix: options.prefix.description, p: p, y: join.y, visitors: visitors,
+                         segments: options.dimensions.map { ($0, segments[$0]!) }, options: options,
+                         unmatched: join.unmatchedLabels, unlabelled: join.unlabelledSessions, uncalibratedP: uncalibrated)
+        if options.earlyPageViews > 0 {
+            let extractor = try FeatureExtractor(spec: model.requireFeatureSpec())
+            for k in 1...options.earlyPageViews {
+                let m = extractor.extract(events: data.events, sessions: data.sessions, prefix: .pageViews(k), eventLimits: limits, threads: options.threads)
+                let q = rows(try model.predictProbabilities(m.values, threads: options.threads), join.rows)
+                e.early.append(EarlyPoint(pageViews: k, accuracy: Accuracy().value(probabilities: q, labels: join.y) ?? 0,
+                                          macroF1: MacroF1().value(probabilities: q, labels: join.y) ?? 0,
+                                          logLoss: LogLoss().value(probabilities: q, labels: join.y) ?? 0))
+            }
+        }
+        return e
     }
 
-    /// Evaluates on a table with a label column; `dimensions` name the table's
-    /// categorical columns to break the figures down by.
-    public static func run(model: any Classifier, modelName: String, table: FeatureTable, dimensions: [String], minimumSegmentSessions: Int,
-                           threads: Int = Parallel.defaultThreads) throws -> Evaluation {
+    /// Evaluates on a table with a label column; `options.dimensions` name the
+    /// table's categorical columns to break the figures down by.
+    public static func run(model: any Classifier, modelName: String, table: FeatureTable, options: Options) throws -> Evaluation {
         guard let labels = table.labels else { throw EvaluationError.unknownDimension("(no label column)") }
         let index = Dictionary(uniqueKeysWithValues: model.classes.enumerated().map { ($1, Int32($0)) })
         let unknown = Set(labels).subtracting(model.classes).sorted()
         if !unknown.isEmpty { throw LabelJoinError.unknownClasses(unknown, model.classes) }
         let y = labels.map { index[$0]! }
-        let p = try model.predictProbabilities(table.values, threads: threads)
-        let perSegment = try dimensions.map { d -> SegmentReport in
+        let p = try model.predictProbabilities(table.values, threads: options.threads)
+        let segments = try options.dimensions.map { d -> (String, CategoricalColumn) in
             guard let j = table.columns.firstIndex(where: { $0.name == d }), let levels = table.columns[j].levels else {
                 throw EvaluationError.unknownDimension(d)
             }
@@ -67,48 +151,37 @@ public struct Evaluation: Codable, Sendable {
                 let v = table.values[r, j]
                 return v.isNaN ? UInt16(levels.count) : UInt16(v)
             }
-            return SegmentReport(dimension: d, column: CategoricalColumn(levels: levels + ["(missing)"], codes: codes), probabilities: p, labels: y,
-                                 classes: model.classes, minimumSessions: minimumSegmentSessions)
+            return (d, CategoricalColumn(levels: levels + ["(missing)"], codes: codes))
         }
-        return Evaluation(schemaVersion: schemaVersion, model: modelName, modelKind: model.kind, classes: model.classes, prefix: "all columns",
-                          unmatchedLabels: 0, unlabelledSessions: 0, overall: ClassificationReport(probabilities: p, labels: y, classes: model.classes),
-                          segments: perSegment)
+        let uncalibrated = model.calibration != nil ? try model.uncalibratedProbabilities(table.values, threads: options.threads) : nil
+        return assemble(model: model, modelName: modelName, prefix: "all columns", p: p, y: y, visitors: nil, segments: segments, options: options,
+                        unmatched: 0, unlabelled: 0, uncalibratedP: uncalibrated)
     }
 
+    private static func rows(_ m: Matrix<Double>, _ indices: [Int]) -> Matrix<Double> {
+        var out = Matrix<Double>(rows: indices.count, columns: m.columns)
+        for (k, r) in indices.enumerated() { for c in 0..<m.columns { out[k, c] = m[r, c] } }
+        return out
+    }
+
+
+}
+
+/// What `metrics.json` holds: the evaluation of each model, schema version 2.
+public struct EvaluationReport: Codable, Sendable {
+    public var schemaVersion = Evaluation.schemaVersion
+    public var models: [Evaluation]
+
+    public init(evaluations: [Evaluation]) { models = evaluations }
+
+    enum CodingKeys: String, CodingKey { case schemaVersion = "schema_version", models }
+
+    /// Deterministic JSON: sorted keys, fixed float formatting from the encoder.
     public func json() throws -> [UInt8] {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return Array(try e.encode(self)) + [0x0A]
-    }
-
-    public func markdown() -> String {
-        func f(_ v: Double?, _ digits: Int = 3) -> String { v.map { String(format: "%.\(digits)f", $0) } ?? "n/a" }
-        let o = overall
-        var md = "# Evaluation of \(model)\n\n"
-        md += "\(o.sessions) labelled sessions (\(prefix)); model kind `\(modelKind)`.\n"
-        if unmatchedLabels > 0 { md += "\n\(unmatchedLabels) label(s) matched no session.\n" }
-        md += "\n## Overall\n\n| metric | model | majority-class baseline |\n|---|---|---|\n"
-        md += "| accuracy | \(f(o.accuracy)) | \(f(o.majorityAccuracy)) |\n"
-        md += "| macro-F1 | \(f(o.macroF1)) | \(f(o.majorityMacroF1)) |\n"
-        md += "| log loss | \(f(o.logLoss, 4)) | |\n"
-        md += "| macro ROC AUC (one-vs-rest) | \(f(o.macroROCAUC)) | 0.500 |\n"
-        md += "\n## Per class\n\n| class | support | precision | recall | F1 | ROC AUC |\n|---|---|---|---|---|---|\n"
-        for c in o.perClass {
-            md += "| \(c.name) | \(c.support) | \(f(c.precision)) | \(f(c.recall)) | \(f(c.f1)) | \(f(c.rocAUC)) |\n"
-        }
-        md += "\n## Confusion matrix\n\nRows: actual; columns: predicted.\n\n| actual \\ predicted | " + classes.joined(separator: " | ") + " |\n"
-        md += "|---|" + classes.map { _ in "---" }.joined(separator: "|") + "|\n"
-        for (i, row) in o.confusion.enumerated() { md += "| \(classes[i]) | " + row.map(String.init).joined(separator: " | ") + " |\n" }
-        for s in segments {
-            md += "\n## By \(s.dimension)\n\nSegments with fewer than \(s.minimumSessions) sessions or visitors are suppressed (with the next smallest, so none can be inferred from the total).\n\n| \(s.dimension) | sessions | accuracy | macro-F1 | log loss |\n|---|---|---|---|---|\n"
-            for r in s.rows {
-                if r.suppressed { md += "| \(r.segment) | < \(s.minimumSessions) | — | — | — |\n" } else {
-                    md += "| \(r.segment) | \(r.sessions!) | \(f(r.accuracy)) | \(f(r.macroF1)) | \(f(r.logLoss, 4)) |\n"
-                }
-            }
-        }
-        return md
     }
 }
 

@@ -22,6 +22,7 @@ public struct LogisticRegressionModel: Classifier, Codable, Equatable {
     public let solverUsed: LogisticRegressionConfiguration.Solver
     public var training: TrainingRecord?
     public var validation: ValidationSummary?
+    public var calibration: Calibration?
 
     init(classes: [String], featureSpec: FeatureSpec?, featureColumns: [FeatureColumn], oneHot: OneHotEncoder? = nil, standardizer: Standardizer,
          weights: [[Double]], intercepts: [Double], configuration: LogisticRegressionConfiguration, solverUsed: LogisticRegressionConfiguration.Solver) {
@@ -44,7 +45,7 @@ public struct LogisticRegressionModel: Classifier, Codable, Equatable {
         case standardizer = "standardization"
         case weights, intercepts, configuration
         case solverUsed = "solver_used"
-        case training, validation
+        case training, validation, calibration
     }
 
     public init(from decoder: Decoder) throws {
@@ -68,6 +69,7 @@ public struct LogisticRegressionModel: Classifier, Codable, Equatable {
         solverUsed = try c.decode(LogisticRegressionConfiguration.Solver.self, forKey: .solverUsed)
         training = try c.decodeIfPresent(TrainingRecord.self, forKey: .training)
         validation = try c.decodeIfPresent(ValidationSummary.self, forKey: .validation)
+        calibration = try c.decodeIfPresent(Calibration.self, forKey: .calibration)
         let d = oneHot?.outputColumns.count ?? featureColumns.count
         let m = classes.count == 2 ? 1 : classes.count
         guard classes.count >= 2, weights.count == m, weights.allSatisfy({ $0.count == d }), intercepts.count == m,
@@ -95,12 +97,13 @@ public struct LogisticRegressionModel: Classifier, Codable, Equatable {
         try c.encode(solverUsed, forKey: .solverUsed)
         try c.encodeIfPresent(training, forKey: .training)
         try c.encodeIfPresent(validation, forKey: .validation)
+        try c.encodeIfPresent(calibration, forKey: .calibration)
     }
 
     /// The columns the coefficients belong to (one per level of a categorical column).
     public var coefficientColumns: [FeatureColumn] { oneHot?.outputColumns ?? featureColumns }
 
-    public func predictProbabilities(_ input: Matrix<Float>, threads: Int) throws -> Matrix<Double> {
+    public func uncalibratedProbabilities(_ input: Matrix<Float>, threads: Int) throws -> Matrix<Double> {
         try checkWidth(input)
         let x = oneHot?.expand(input) ?? input
         BLAS.setThreads(1)
@@ -176,6 +179,7 @@ public struct LogisticRegressionModel: Classifier, Codable, Equatable {
             md += "- Fingerprint: `\(t.dataFingerprint)`\n"
             md += "- Optimisation: \(t.iterations) iterations, \(t.evaluations) evaluations, stopped because \(t.stopReason); final objective \(String(format: "%.6f", t.objective))\n"
         }
+        if let calibration { md += calibration.cardLine }
         if let v = validation { md += v.markdown }
         md += "\n## What pushes each class\n\nCoefficients on standardised features: the change in the class's logit for one standard deviation more of the feature.\n"
         let columns = coefficientColumns

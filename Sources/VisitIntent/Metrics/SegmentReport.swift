@@ -17,7 +17,18 @@ public struct SegmentReport: Codable, Sendable, Equatable {
         public var macroF1: Double?
         public var logLoss: Double?
         public var suppressed: Bool
-        enum CodingKeys: String, CodingKey { case segment, sessions, accuracy; case macroF1 = "macro_f1"; case logLoss = "log_loss"; case suppressed }
+        /// Bootstrap intervals (resampling the segment's visitors), when asked for.
+        public var accuracyInterval: Interval? = nil
+        public var macroF1Interval: Interval? = nil
+        public var logLossInterval: Interval? = nil
+        /// True when the whole accuracy interval lies below the overall accuracy:
+        /// the model works measurably worse for this segment.
+        public var belowOverall = false
+        enum CodingKeys: String, CodingKey {
+            case segment, sessions, accuracy; case macroF1 = "macro_f1"; case logLoss = "log_loss"; case suppressed
+            case accuracyInterval = "accuracy_interval", macroF1Interval = "macro_f1_interval", logLossInterval = "log_loss_interval"
+            case belowOverall = "below_overall"
+        }
     }
 
     public var dimension: String
@@ -27,7 +38,7 @@ public struct SegmentReport: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey { case dimension; case minimumSessions = "minimum_sessions"; case rows }
 
     public init(dimension: String, column: CategoricalColumn, probabilities: Matrix<Double>, labels: [Int32], classes: [String], minimumSessions: Int,
-                visitors: [String]? = nil) {
+                visitors: [String]? = nil, bootstrap: Bootstrap? = nil, overallAccuracy: Double? = nil) {
         self.dimension = dimension
         self.minimumSessions = minimumSessions
         var members = [[Int]](repeating: [], count: column.levels.count)
@@ -54,8 +65,15 @@ public struct SegmentReport: Codable, Sendable, Equatable {
             var p = Matrix<Double>(rows: indices.count, columns: probabilities.columns)
             for (k, i) in indices.enumerated() { for c in 0..<probabilities.columns { p[k, c] = probabilities[i, c] } }
             let y = indices.map { labels[$0] }
-            rows.append(Row(segment: level, sessions: indices.count, accuracy: Accuracy().value(probabilities: p, labels: y),
-                            macroF1: MacroF1().value(probabilities: p, labels: y), logLoss: LogLoss().value(probabilities: p, labels: y), suppressed: false))
+            var row = Row(segment: level, sessions: indices.count, accuracy: Accuracy().value(probabilities: p, labels: y),
+                          macroF1: MacroF1().value(probabilities: p, labels: y), logLoss: LogLoss().value(probabilities: p, labels: y), suppressed: false)
+            if let bootstrap, let i = bootstrap.intervals(probabilities: p, labels: y, clusters: visitors.map { v in indices.map { v[$0] } }) {
+                row.accuracyInterval = i.accuracy
+                row.macroF1Interval = i.macroF1
+                row.logLossInterval = i.logLoss
+                if let overallAccuracy { row.belowOverall = i.accuracy.high < overallAccuracy }
+            }
+            rows.append(row)
         }
         rows.sort { ($0.sessions ?? -1, $1.segment) > ($1.sessions ?? -1, $0.segment) }
     }

@@ -15,15 +15,26 @@ public protocol Classifier: Sendable, Encodable {
     var featureSpec: FeatureSpec? { get }
     /// The input columns, in order.
     var featureColumns: [FeatureColumn] { get }
-    /// `rows × classes` probabilities for `rows × features` inputs.
-    func predictProbabilities(_ x: Matrix<Float>, threads: Int) throws -> Matrix<Double>
+    /// `rows × classes` probabilities for `rows × features` inputs, before any calibration.
+    func uncalibratedProbabilities(_ x: Matrix<Float>, threads: Int) throws -> Matrix<Double>
+    /// Calibration fitted on held-out data at training time, if asked for.
+    var calibration: Calibration? { get }
     /// A Markdown model card: what the model is, what it learned, how it did.
     func card() -> String
     /// Metrics measured at training time on held-out data, if any.
     var validation: ValidationSummary? { get }
+    /// How much each input column matters.
+    func columnImportance() -> ColumnImportance
 }
 
 extension Classifier {
+    /// `rows × classes` probabilities for `rows × features` inputs (calibrated when the model is).
+    public func predictProbabilities(_ x: Matrix<Float>, threads: Int) throws -> Matrix<Double> {
+        var p = try uncalibratedProbabilities(x, threads: threads)
+        calibration?.apply(&p)
+        return p
+    }
+
     /// Checks the input width against the model's features.
     public func checkWidth(_ x: Matrix<Float>) throws {
         if x.columns != featureColumns.count {

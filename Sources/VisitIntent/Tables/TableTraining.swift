@@ -4,7 +4,7 @@ extension TrainingJob {
     /// Trains on a table with a label column: rows are held out for validation
     /// (a seeded shuffle of row indices; tables have no visitor to group by).
     public static func fitTable(_ table: FeatureTable, validationFraction: Double, model: ModelChoice, seed: UInt64,
-                                threads: Int, progress: Progress? = nil) throws -> Outcome {
+                                threads: Int, calibrate: Calibration.Method? = nil, progress: Progress? = nil) throws -> Outcome {
         guard let labels = table.labels else { throw TrainingError.noRows }
         let classes = Array(Set(labels)).sorted()
         guard classes.count >= 2 else { throw TrainingError.tooFewClasses(classes) }
@@ -26,6 +26,6 @@ extension TrainingJob {
         if !missing.isEmpty { throw TrainingError.classOnlyInValidation(missing) }
         let train = TrainingData(x: rows(trainRows), y: trainY, classes: classes, columns: table.columns)
         let validation = held > 0 ? (rows(validationRows), validationRows.map { y[$0] }) : nil
-        return try fit(train, validation: validation, featureSpec: nil, model: model, seed: seed, threads: threads, progress: progress)
+        return try fit(train, validation: validation, featureSpec: nil, model: model, seed: seed, threads: threads, calibrate: calibrate, progress: progress)
     }
 }

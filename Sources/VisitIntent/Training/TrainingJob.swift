@@ -27,6 +27,8 @@ public struct TrainingJob {
     public var model: ModelChoice
     public var seed: UInt64
     public var threads: Int
+    /// Calibration fitted on the validation sessions after training.
+    public var calibrate: Calibration.Method? = nil
 
     public init(data: SessionDataset, labels: LabelSet, labelsPath: String, taxonomyYAML: String, features: FeatureConfiguration,
                 validation: Validation, model: ModelChoice, seed: UInt64, threads: Int = Parallel.defaultThreads) {
@@ -102,7 +104,7 @@ public struct TrainingJob {
         }
         let train = TrainingData(x: matrix.subset(trainRows).values, y: trainY, classes: classes, sampleWeights: trainWeights, columns: spec.columns)
         var outcome = try TrainingJob.fit(train, validation: validationMatrix.map { ($0, validationY) }, featureSpec: spec, model: model,
-                                          seed: seed, threads: threads, progress: progress)
+                                          seed: seed, threads: threads, calibrate: calibrate, progress: progress)
         outcome.unmatchedLabels = join.unmatchedLabels
         outcome.unlabelledSessions = join.unlabelledSessions
         return outcome
@@ -111,7 +113,7 @@ public struct TrainingJob {
     /// Fits `model` on `train`, early-stops and measures on `validation`: the part
     /// of training that does not care where the rows came from (events or a table).
     public static func fit(_ train: TrainingData, validation: (Matrix<Float>, [Int32])?, featureSpec spec: FeatureSpec?, model: ModelChoice,
-                           seed: UInt64, threads: Int, progress: Progress? = nil) throws -> Outcome {
+                           seed: UInt64, threads: Int, calibrate: Calibration.Method? = nil, progress: Progress? = nil) throws -> Outcome {
         let classes = train.classes
         let validationMatrix = validation?.0
         let validationY = validation?.1 ?? []
@@ -139,7 +141,16 @@ public struct TrainingJob {
         }
         let fitSeconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         var report: ClassificationReport? = nil
+        if calibrate != nil && validationMatrix == nil {
+            throw TrainingError.invalid("--calibrate needs held-out sessions to fit on: give --validation-split or --validation-events")
+        }
         if let vx = validationMatrix {
+            if let method = calibrate {
+                // Fitted on the held-out sessions; the validation figures below are then optimistic for calibration.
+                let calibration = Calibration.fit(method, probabilities: try fitted.uncalibratedProbabilities(vx, threads: threads), labels: validationY)
+                if var m = fitted as? LogisticRegressionModel { m.calibration = calibration; fitted = m }
+                if var m = fitted as? GradientBoostingModel { m.calibration = calibration; fitted = m }
+            }
             let p = try fitted.predictProbabilities(vx, threads: threads)
             let r = ClassificationReport(probabilities: p, labels: validationY, classes: classes)
             report = r
