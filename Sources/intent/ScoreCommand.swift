@@ -5,14 +5,20 @@ import VisitIntent
 struct ScoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "score",
-        abstract: "Score sessions or visitors with a trained model.",
+        abstract: "Score sessions or visitors with a trained model, with reasons and the content to show.",
         discussion: """
         One row per session (session id, pseudonymous visitor id, one probability per class, predicted intent), \
         or per visitor with --level visitor (latest session's scores and the highest probability of each class). \
-        CSV or JSON Lines by the --out extension. --prefix K scores from the first K page views only.
+        CSV or JSON Lines by the --out extension. --prefix K scores from the first K page views only. \
+        Events are streamed: memory holds only the visitors still active, so files of any size can be \
+        scored when they are in time order; otherwise the events are first sorted through temporary \
+        files, one per day (automatically, or at once with --sort). --reasons N adds the N features that \
+        pushed the predicted intent most, in words; --playbook adds the content to show (datasets/clinic-playbook.yaml).
 
         Example:
           intent score --model models/clinic-logistic.json --events datasets/clinic-sample/events.jsonl --out scores.csv
+          intent score --model models/clinic-gbdt.json --events datasets/clinic-sample/events.jsonl \\
+            --reasons 3 --playbook datasets/clinic-playbook.yaml --level visitor --out visitors.jsonl
         """)
 
     @Option(help: ArgumentHelp("Model file.", valueName: "file")) var model: String
@@ -22,6 +28,10 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Output: .csv or .jsonl (default: CSV on standard output).", valueName: "file")) var out: String?
     @Option(help: "session or visitor.") var level: String = "session"
     @Option(help: ArgumentHelp("Score from the first K page views of each session.", valueName: "K")) var prefix: Int?
+    @Option(help: ArgumentHelp("Add the N features that pushed the predicted intent most, in words, with their contribution.", valueName: "N")) var reasons: Int = 0
+    @Option(help: ArgumentHelp("Content playbook (YAML): add the content to show each visitor.", valueName: "file")) var playbook: String?
+    @Flag(help: "Sort the events through temporary files first (for input not in time order).") var sort = false
+    @Option(help: ArgumentHelp("Events buffered before idle visitors are scored.", valueName: "n")) var chunkEvents: Int = 200_000
     @Option(help: ArgumentHelp("Write timings (JSON).", valueName: "file")) var summaryJson: String?
     @Option(help: "Worker threads (results do not depend on it).") var threads: Int = Parallel.defaultThreads
     @OptionGroup var output: OutputOptions
@@ -31,6 +41,8 @@ struct ScoreCommand: ParsableCommand {
         if let prefix, prefix < 1 { throw ValidationError("--prefix must be at least 1") }
         if features == nil && table.table == nil && input.events.isEmpty { throw ValidationError("give --events, --table, or --features with a .npy matrix") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if !(0...50).contains(reasons) { throw ValidationError("--reasons must be between 0 and 50") }
+        if chunkEvents < 1_000 { throw ValidationError("--chunk-events must be at least 1000") }
     }
 
     func run() throws {
@@ -65,19 +77,53 @@ struct ScoreCommand: ParsableCommand {
             return
         }
         if input.sessionTimeout != 30 && !output.quiet { Console.note("--session-timeout is ignored: the model's own sessionization rules apply") }
-        let data = try input.load(sessionizer: classifier.requireFeatureSpec().sessionizer, quiet: output.quiet)
-        let started = DispatchTime.now()
-        let (table, _) = try ScoreTable.score(model: classifier, data: data, prefix: prefix.map { .pageViews($0) } ?? .all, threads: threads)
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        if input.events.isEmpty { throw ValidationError("give at least one --events file") }
+        let book = try playbook.map { try ContentPlaybook.load(path: $0) }
+        var o = StreamingScorer.Options()
+        o.chunkEvents = chunkEvents
+        o.prefix = prefix.map { .pageViews($0) } ?? .all
+        o.reasons = reasons
+        o.playbook = book
+        o.threads = threads
+        let reader = EventReader(options: input.readerOptions(), pseudonymizer: try input.pseudonymizer(quiet: output.quiet))
         let lvl = ScoreTable.Level(rawValue: level)!
-        if let out {
-            try table.write(path: out, format: out.hasSuffix(".jsonl") || out.hasSuffix(".ndjson") ? ScoreTable.Format.jsonl : ScoreTable.Format.csv, level: lvl)
-            print("scored \(table.sessionIDs.count) sessions → \(out)")
-        } else {
-            try table.write(to: AtomicFile.standardOutput, format: ScoreTable.Format.csv, level: lvl)
+        let format = (out ?? "").hasSuffix(".jsonl") || (out ?? "").hasSuffix(".ndjson") ? ScoreTable.Format.jsonl : ScoreTable.Format.csv
+        let started = DispatchTime.now()
+        var read = EventReader.Summary()
+        var summary = StreamingScorer.Summary()
+        func pass(_ w: AtomicFile.Writer, sorted: Bool) throws {
+            read = EventReader.Summary()
+            let scorer = try StreamingScorer(model: classifier, writer: ScoreWriter(out: w, format: format, level: lvl, classes: classifier.classes,
+                                                                                    details: reasons > 0 || book != nil), options: o)
+            let progress = Progress(label: "scoring", quiet: output.quiet)
+            if sorted {
+                let spill = try DaySpill()
+                for file in input.events { read.merge(try reader.forEachEvent(path: file) { try spill.add($0); progress.count(spill.events, "events sorted") }) }
+                try spill.forEachInOrder(reader: reader) { try scorer.add($0, file: "sorted events"); progress.count(scorer.summary.events, "events scored") }
+            } else {
+                for file in input.events {
+                    read.merge(try reader.forEachEvent(path: file) { try scorer.add($0, file: file); progress.count(scorer.summary.events, "events scored") })
+                }
+            }
+            try scorer.finish()
+            progress.count(scorer.summary.events, "events scored", final: true)
+            summary = scorer.summary
         }
+        func run(_ w: AtomicFile.Writer) throws {
+            if sort { try pass(w, sorted: true); return }
+            do { try pass(w, sorted: false) } catch let e as StreamingScorer.Failure {
+                guard out != nil else { throw e }  // standard output cannot be taken back
+                if !output.quiet { Console.note("\(e.description.components(separatedBy: ": the input").first ?? ""): the input is not in time order; sorting it through temporary files") }
+                try w.truncate()
+                try pass(w, sorted: true)
+            }
+        }
+        if let out { try AtomicFile.write(path: out, run) } else { try run(AtomicFile.standardOutput) }
+        Console.reportRead(read, quiet: output.quiet)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        if let out { print("scored \(summary.sessions) sessions from \(summary.events) events → \(out)") }
         if let summaryJson {
-            try AtomicFile.write(path: summaryJson, text: "{\"rows\": \(table.sessionIDs.count), \"score_seconds\": \(seconds)}\n")
+            try AtomicFile.write(path: summaryJson, text: "{\"events\": \(summary.events), \"rows\": \(summary.sessions), \"score_seconds\": \(seconds), \"events_per_second\": \(Double(summary.events) / max(seconds, 1e-9)), \"peak_buffered_events\": \(summary.peakBufferedEvents)}\n")
         }
     }
 }

@@ -100,6 +100,22 @@ public struct LogisticRegressionModel: Classifier, Codable, Equatable {
         try c.encodeIfPresent(calibration, forKey: .calibration)
     }
 
+    /// `Σ a[j]·b[j]` in a fixed order: eight SIMD lanes, then the lanes and the tail.
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+        var acc = SIMD8<Float>(repeating: 0)
+        var j = 0
+        while j + 8 <= n {
+            let x = UnsafeRawPointer(a + j).loadUnaligned(as: SIMD8<Float>.self)
+            let y = UnsafeRawPointer(b + j).loadUnaligned(as: SIMD8<Float>.self)
+            acc += x * y  // not addProduct: without FMA in the target it becomes a libm call per lane
+            j += 8
+        }
+        var sum = acc.sum()
+        while j < n { sum += a[j] * b[j]; j += 1 }
+        return sum
+    }
+
     /// The columns the coefficients belong to (one per level of a categorical column).
     public var coefficientColumns: [FeatureColumn] { oneHot?.outputColumns ?? featureColumns }
 
@@ -108,8 +124,11 @@ public struct LogisticRegressionModel: Classifier, Codable, Equatable {
         let x = oneHot?.expand(input) ?? input
         BLAS.setThreads(1)
         let n = x.rows, d = x.columns, m = weights.count, k = classes.count
+        // Weights by output, contiguous per logit: each row's logits are computed on
+        // their own, in a fixed order, so a session's score never depends on which
+        // other sessions share its batch (streaming equals in-memory scoring).
         var wf = [Float](repeating: 0, count: d * m)
-        for j in 0..<d { for c in 0..<m { wf[j * m + c] = Float(weights[c][j]) } }
+        for c in 0..<m { for j in 0..<d { wf[c * d + j] = Float(weights[c][j]) } }
         var out = Matrix<Double>(rows: n, columns: k)
         let block = 4096
         let blocks = (n + block - 1) / block
@@ -125,7 +144,11 @@ public struct LogisticRegressionModel: Classifier, Codable, Equatable {
                         standardizer.apply(xs, rows: r0..<r1, columns: d, into: sp.baseAddress!)
                         wf.withUnsafeBufferPointer { w in
                             z.withUnsafeMutableBufferPointer { zp in
-                                SoftmaxCrossEntropy.logits(x: sp.baseAddress!, rows: rows, features: d, outputs: m, w: w.baseAddress!, b: b, into: zp.baseAddress!)
+                                for i in 0..<rows {
+                                    for c in 0..<m {
+                                        zp[i * m + c] = Self.dot(sp.baseAddress! + i * d, w.baseAddress! + c * d, d) + Float(b[c])
+                                    }
+                                }
                             }
                         }
                     }

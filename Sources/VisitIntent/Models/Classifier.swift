@@ -25,6 +25,9 @@ public protocol Classifier: Sendable, Encodable {
     var validation: ValidationSummary? { get }
     /// How much each input column matters.
     func columnImportance() -> ColumnImportance
+    /// Each column's additive contribution to each logit for one row (linear:
+    /// standardised value × coefficient; trees: exact TreeSHAP), for reason codes.
+    func explain(_ row: [Float]) -> Explanation
 }
 
 extension Classifier {

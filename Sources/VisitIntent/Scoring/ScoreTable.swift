@@ -8,6 +8,8 @@ public struct ScoreTable: Sendable {
     public var visitorIDs: [String]
     public var sessionStart: [Int64]
     public var probabilities: Matrix<Double>
+    /// Reasons, topic, stage and content per session, when asked for.
+    public var details: [SessionDetails]?
 
     public var predicted: [Int32] { predictedClasses(probabilities) }
 
@@ -38,66 +40,9 @@ public struct ScoreTable: Sendable {
     }
 
     public func write(to out: AtomicFile.Writer, format: Format, level: Level) throws {
-        do {
-            var buffer = ""
-            func flush(_ force: Bool = false) throws {
-                if force || buffer.utf8.count > 1 << 20 { try out.write(buffer); buffer = "" }
-            }
-            let predicted = self.predicted
-            let k = classes.count
-            func number(_ v: Double) -> String { String(format: "%.6f", v) }
-            switch level {
-            case .session:
-                if format == .csv {
-                    buffer += "session_id,visitor," + classes.map { CSVText.quote("p_" + $0) }.joined(separator: ",") + ",intent\n"
-                }
-                for r in 0..<sessionIDs.count {
-                    let ps = (0..<k).map { number(probabilities[r, $0]) }
-                    if format == .csv {
-                        buffer += CSVText.quote(sessionIDs[r]) + "," + visitorIDs[r] + "," + ps.joined(separator: ",") + "," + CSVText.quote(classes[Int(predicted[r])]) + "\n"
-                    } else {
-                        buffer += "{\"session_id\":\(JSONText.quote(sessionIDs[r])),\"visitor\":\"\(visitorIDs[r])\",\"probabilities\":{"
-                        buffer += (0..<k).map { "\(JSONText.quote(classes[$0])):\(ps[$0])" }.joined(separator: ",")
-                        buffer += "},\"intent\":\(JSONText.quote(classes[Int(predicted[r])]))}\n"
-                    }
-                    try flush()
-                }
-            case .visitor:
-                var latest: [String: Int] = [:]
-                var maxima: [String: [Double]] = [:]
-                var sessionCount: [String: Int] = [:]
-                var order: [String] = []
-                for r in 0..<sessionIDs.count {
-                    let v = visitorIDs[r]
-                    if latest[v] == nil { order.append(v) }
-                    if latest[v] == nil || sessionStart[r] >= sessionStart[latest[v]!] { latest[v] = r }
-                    var m = maxima[v] ?? Array(repeating: 0, count: k)
-                    for c in 0..<k { m[c] = max(m[c], probabilities[r, c]) }
-                    maxima[v] = m
-                    sessionCount[v, default: 0] += 1
-                }
-                if format == .csv {
-                    buffer += "visitor,sessions,latest_session_id," + classes.map { CSVText.quote("p_" + $0) }.joined(separator: ",") + ",intent,"
-                    buffer += classes.map { CSVText.quote("max_p_" + $0) }.joined(separator: ",") + "\n"
-                }
-                for v in order {
-                    let r = latest[v]!
-                    let ps = (0..<k).map { number(probabilities[r, $0]) }
-                    let ms = maxima[v]!.map(number)
-                    if format == .csv {
-                        buffer += "\(v),\(sessionCount[v]!),\(CSVText.quote(sessionIDs[r])),\(ps.joined(separator: ",")),\(CSVText.quote(classes[Int(predicted[r])])),\(ms.joined(separator: ","))\n"
-                    } else {
-                        buffer += "{\"visitor\":\"\(v)\",\"sessions\":\(sessionCount[v]!),\"latest_session_id\":\(JSONText.quote(sessionIDs[r])),\"probabilities\":{"
-                        buffer += (0..<k).map { "\(JSONText.quote(classes[$0])):\(ps[$0])" }.joined(separator: ",")
-                        buffer += "},\"intent\":\(JSONText.quote(classes[Int(predicted[r])])),\"max_probabilities\":{"
-                        buffer += (0..<k).map { "\(JSONText.quote(classes[$0])):\(ms[$0])" }.joined(separator: ",")
-                        buffer += "}}\n"
-                    }
-                    try flush()
-                }
-            }
-            try flush(true)
-        }
+        let writer = ScoreWriter(out: out, format: format, level: level, classes: classes, details: details != nil)
+        try writer.append(self)
+        try writer.finish()
     }
 }
 

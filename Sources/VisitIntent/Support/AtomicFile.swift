@@ -20,6 +20,13 @@ public enum AtomicFile {
         }
 
         public func write(_ text: String) throws { try write(Array(text.utf8)) }
+
+        /// Discards what was written so far (a file, not standard output), to start over.
+        public func truncate() throws {
+            guard fflush(handle) == 0, ftruncate(fileno(handle), 0) == 0, fseek(handle, 0, SEEK_SET) == 0 else {
+                throw AtomicFileError(path: path, detail: "cannot start the file over: \(String(cString: strerror(errno)))")
+            }
+        }
     }
 
     /// A writer on standard output, for verbs that print their result.

@@ -31,4 +31,12 @@ public final class Progress: @unchecked Sendable {
     }
 
     public func finish() { update(1) }
+
+    /// Work of unknown size: "label 1,250,000 events", at most every 100,000.
+    public func count(_ n: Int, _ unit: String, final: Bool = false) {
+        guard enabled, final || n % 100_000 == 0 else { return }
+        lock.lock(); defer { lock.unlock() }
+        let grouped = String(n).reversed().enumerated().map { $0.offset > 0 && $0.offset % 3 == 0 ? ",\($0.element)" : "\($0.element)" }.joined()
+        FileHandle.standardError.write(Data("\r\(label) \(String(grouped.reversed())) \(unit)\(final ? "\n" : "")".utf8))
+    }
 }

@@ -1,0 +1,33 @@
+import Foundation
+
+/// One reason a session got its intent: a feature, in words, and how much it
+/// pushed the predicted intent (in logit units; positive pushes toward it).
+public struct ReasonCode: Codable, Sendable, Equatable {
+    public var feature: String
+    public var text: String
+    public var value: Float
+    public var contribution: Double
+
+    /// The `count` columns that pushed class `c` most, strongest first.
+    public static func top(_ explanation: Explanation, toward c: Int, classCount: Int, count: Int) -> [ReasonCode] {
+        let push = explanation.push(toward: c, classCount: classCount)
+        let order = push.indices.filter { push[$0] > 1e-9 }.sorted { (push[$0], $1) > (push[$1], $0) }
+        return order.prefix(count).map { j in
+            let column = explanation.columns[j], v = explanation.inputs[j]
+            return ReasonCode(feature: column.name, text: phrase(column, v), value: v, contribution: push[j])
+        }
+    }
+
+    /// The column's label with its value: "2 pricing pages viewed", "arrived from
+    /// medical directory", "not: opened the booking page", "deepest scroll (%): 90".
+    static func phrase(_ column: FeatureColumn, _ v: Float) -> String {
+        if v.isNaN { return "\(column.label): unknown" }
+        let indicator = column.transform == .none && (v == 0 || v == 1) && column.levels == nil
+            && !column.name.hasPrefix("hour_") && !column.name.hasPrefix("max_scroll")
+        if indicator { return v == 1 ? column.label : "not: \(column.label)" }
+        if let levels = column.levels, v >= 0, Int(v) < levels.count, v == v.rounded() { return "\(column.name) is \(levels[Int(v)])" }
+        let text = v == v.rounded() && abs(v) < 1e7 ? String(Int(v)) : String(format: "%.1f", v)
+        // Counts and durations read as "<n> <label>"; other measures as "<label>: <n>".
+        return column.transform == .log1p ? "\(text) \(column.label)" : "\(column.label): \(text)"
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import LinearAlgebra
+import Testing
+import VisitIntent
+import VisitIntentTestSupport
+
+@Suite struct StreamingScorerTests {
+    static func model(_ data: SessionDataset, _ labels: LabelSet) throws -> any Classifier {
+        let job = TrainingJob(data: data, labels: labels, labelsPath: "labels", taxonomyYAML: ClinicTaxonomy.yaml, features: FeatureConfiguration(),
+                              validation: .none, model: .logistic(LogisticRegressionConfiguration()), seed: 1, threads: 2)
+        return try job.run().model
+    }
+
+    /// Streams `path` through a scorer and returns probabilities by session id, and the summary.
+    static func stream(_ path: String, model: any Classifier, chunk: Int, sorted: Bool = false) throws -> ([String: [Double]], StreamingScorer.Summary) {
+        let out = TestSupport.temporaryDirectory() + "/scores.jsonl"
+        var summary = StreamingScorer.Summary()
+        let reader = EventReader(pseudonymizer: TestSupport.key)
+        try AtomicFile.write(path: out) { w in
+            var o = StreamingScorer.Options()
+            o.chunkEvents = chunk
+            let scorer = try StreamingScorer(model: model, writer: ScoreWriter(out: w, format: .jsonl, level: .session, classes: model.classes, details: false), options: o)
+            if sorted {
+                let spill = try DaySpill()
+                _ = try reader.forEachEvent(path: path) { try spill.add($0) }
+                try spill.forEachInOrder(reader: reader) { try scorer.add($0) }
+            } else {
+                _ = try reader.forEachEvent(path: path) { try scorer.add($0) }
+            }
+            try scorer.finish()
+            summary = scorer.summary
+        }
+        var scores: [String: [Double]] = [:]
+        for line in try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n") {
+            let o = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            let p = o["probabilities"] as! [String: Double]
+            scores[o["session_id"] as! String] = model.classes.map { p[$0]! }
+        }
+        return (scores, summary)
+    }
+
+    @Test func streamingGivesExactlyTheInMemoryScores() throws {
+        let (data, labels, dir) = try TestSupport.generatedDataset(sessions: 3000, seed: 8)
+        let model = try Self.model(data, labels)
+        let (memory, _) = try ScoreTable.score(model: model, data: data, threads: 2)
+        let (streamed, summary) = try Self.stream(dir + "/events.jsonl", model: model, chunk: 1_000)
+        #expect(summary.chunks > 5, "the test must cross many chunk boundaries")
+        #expect(streamed.count == memory.sessionIDs.count)
+        var differences = 0
+        for (r, id) in memory.sessionIDs.enumerated() {
+            let m = model.classes.indices.map { String(format: "%.6f", memory.probabilities[r, $0]) }
+            let s = streamed[id].map { $0.map { String(format: "%.6f", $0) } }
+            if s != m { differences += 1 }
+        }
+        #expect(differences == 0)
+    }
+
+    @Test func memoryIsBoundedByActiveVisitorsAndUnorderedInputIsRefused() throws {
+        let (data, labels, dir) = try TestSupport.generatedDataset(sessions: 4000, seed: 9)
+        let model = try Self.model(data, labels)
+        let chunk = 2_000
+        let (_, summary) = try Self.stream(dir + "/events.jsonl", model: model, chunk: chunk)
+        // The buffer never holds much more than a chunk: idle visitors leave it at every flush.
+        #expect(summary.peakBufferedEvents <= chunk + 50)
+        #expect(summary.events == data.readSummary.kept)
+        // Reversed lines: the scorer stops with a clear error; DaySpill puts them in order again.
+        let lines = try String(contentsOfFile: dir + "/events.jsonl", encoding: .utf8).split(separator: "\n")
+        let reversed = TestSupport.write(lines.reversed().joined(separator: "\n") + "\n", name: "reversed.jsonl")
+        #expect { _ = try Self.stream(reversed, model: model, chunk: chunk) } throws: { "\($0)".contains("not in time order") }
+        let (a, _) = try Self.stream(dir + "/events.jsonl", model: model, chunk: chunk)
+        let (b, _) = try Self.stream(reversed, model: model, chunk: chunk, sorted: true)
+        #expect(a == b)
+    }
+
+    @Test func reasonsPushThePredictedIntentAndFollowTheLinearModel() throws {
+        let (data, labels, _) = try TestSupport.generatedDataset(sessions: 1500, seed: 10)
+        let model = try Self.model(data, labels) as! LogisticRegressionModel
+        let (_, matrix) = try ScoreTable.score(model: model, data: data, threads: 2)
+        let row = Array(matrix.values.storage[0..<matrix.values.columns])
+        let e = model.explain(row)
+        // Contributions plus intercepts rebuild the logits: softmax of them is the model's probability.
+        let logits = e.values.indices.map { k in e.values[k].reduce(0, +) + model.intercepts[k] }
+        let exps = logits.map { exp($0 - logits.max()!) }
+        let p = try model.predictProbabilities(Matrix(rows: 1, columns: row.count, storage: row), threads: 1)
+        for c in 0..<exps.count { #expect(abs(exps[c] / exps.reduce(0, +) - p[0, c]) < 1e-5) }
+        let predicted = Int(predictedClasses(p)[0])
+        let reasons = ReasonCode.top(e, toward: predicted, classCount: model.classes.count, count: 3)
+        #expect(!reasons.isEmpty && reasons.count <= 3)
+        #expect(zip(reasons, reasons.dropFirst()).allSatisfy { $0.contribution >= $1.contribution })
+        #expect(reasons.allSatisfy { $0.contribution > 0 && !$0.text.isEmpty })
+    }
+
+    @Test func playbookPicksTheFirstMatchingRule() throws {
+        let book = try ContentPlaybook.load(path: TestSupport.repositoryRoot + "/datasets/clinic-playbook.yaml")
+        #expect(book.content(intent: "research", topic: "hyaluronic-acid", stage: .before)?.url == "/faq/acide-hyaluronique")
+        #expect(book.content(intent: "research", topic: "peeling", stage: .before)?.url == "/tarifs")
+        #expect(book.content(intent: "booking", topic: "hyaluronic-acid", stage: .before)?.url == "/rendez-vous")
+        #expect(book.content(intent: "booking", topic: "hyaluronic-acid", stage: .after)?.url == "/conseils/apres-acide-hyaluronique")
+        #expect(book.content(intent: "anything", topic: nil, stage: .before)?.url == "/soins")
+        #expect { _ = try ContentPlaybook.parse(yaml: "rules:\n  - intent: x\n", file: "p.yaml") } throws: { "\($0)" == "p.yaml: rule 1 needs 'content' (what to show)" }
+        #expect { _ = try ContentPlaybook.parse(yaml: "rules:\n  - {content: a, stage: during}\n", file: "p.yaml") } throws: { "\($0)".contains("before or after") }
+    }
+}
