@@ -12,6 +12,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Debian's libopenblas-dev and liblapacke-dev; only LinearAlgebra imports it.
@@ -29,10 +31,24 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The HTTP service (Hummingbird 2): kept apart so the engine builds without a server stack.
+        .target(
+            name: "VisitIntentServer",
+            dependencies: [
+                "VisitIntent",
+                "LinearAlgebra",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "intent",
             dependencies: [
                 "VisitIntent",
+                "VisitIntentServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -41,6 +57,8 @@ let package = Package(
         .testTarget(name: "VisitIntentTests", dependencies: ["VisitIntent", "LinearAlgebra", "VisitIntentTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "intentTests", dependencies: ["VisitIntentTestSupport"]),
+        .testTarget(name: "VisitIntentServerTests", dependencies: ["VisitIntentServer", "VisitIntentTestSupport",
+                                                                   .product(name: "HummingbirdTesting", package: "hummingbird")]),
     ],
     swiftLanguageModes: [.v5]
 )

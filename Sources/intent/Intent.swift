@@ -2,7 +2,7 @@ import ArgumentParser
 import VisitIntent
 
 @main
-struct Intent: ParsableCommand {
+struct Intent: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "intent",
         abstract: "Learn why people visit a medical practice's website, and what to show them.",
@@ -13,5 +13,5 @@ struct Intent: ParsableCommand {
           intent evaluate --model models/clinic.json --events data/events.jsonl --labels data/labels.csv --by device,channel
         """,
         version: VisitIntentInfo.version,
-        subcommands: [GenerateCommand.self, ConvertCommand.self, LabelCommand.self, FeaturesCommand.self, TrainCommand.self, ScoreCommand.self, EvaluateCommand.self, InspectCommand.self])
+        subcommands: [GenerateCommand.self, ConvertCommand.self, LabelCommand.self, FeaturesCommand.self, TrainCommand.self, ScoreCommand.self, EvaluateCommand.self, InspectCommand.self, ServeCommand.self])
 }

@@ -76,6 +76,16 @@ public struct EventReader {
     /// Streams the valid, consented records of `path`, in file order, with
     /// visitor and session ids already replaced by their pseudonyms.
     public func forEachEvent(path: String, _ body: (RawEvent) throws -> Void) throws -> Summary {
+        try forEachEvent(source: path, bytes: nil, body)
+    }
+
+    /// The same for lines held in memory (a request body); `name` stands for the file in errors.
+    public func forEachEvent(bytes: [UInt8], name: String, _ body: (RawEvent) throws -> Void) throws -> Summary {
+        try forEachEvent(source: name, bytes: bytes, body)
+    }
+
+    /// Reads `bytes` when given, else the file at `path`.
+    private func forEachEvent(source path: String, bytes: [UInt8]?, _ body: (RawEvent) throws -> Void) throws -> Summary {
         var summary = Summary()
         var pseudonyms: [String: String] = [:]
         let format = options.format ?? EventReader.detectFormat(path: path)
@@ -87,7 +97,12 @@ public struct EventReader {
             if skip { summary.skipped.record(error) } else { throw error }
         }
 
-        try LineReader(path: path, maxLineBytes: options.maxLineBytes).forEachLine { lineNumber, line in
+        func lines(_ handle: (Int, LineReader.Line) throws -> Bool) throws {
+            if let bytes { try LineReader.forEachLine(in: bytes, maxLineBytes: options.maxLineBytes, handle) } else {
+                try LineReader(path: path, maxLineBytes: options.maxLineBytes).forEachLine(handle)
+            }
+        }
+        try lines { lineNumber, line in
             let location = (path, lineNumber)
             guard case .text(let lineBytes) = line else {
                 if format == .csv && header == nil {

@@ -26,6 +26,24 @@ public struct LineReader {
         self.chunkBytes = chunkBytes
     }
 
+    /// Calls `body(lineNumber, line)` for each line of `bytes` held in memory
+    /// (a request body), with the same rules as a file.
+    public static func forEachLine(in bytes: [UInt8], maxLineBytes: Int, _ body: (Int, Line) throws -> Bool) throws {
+        try bytes.withUnsafeBufferPointer { all in
+            var start = 0, lineNumber = 0
+            while start < all.count {
+                var end = start
+                while end < all.count && all[end] != 0x0A { end += 1 }
+                lineNumber += 1
+                var stop = end
+                if stop > start && all[stop - 1] == 0x0D { stop -= 1 }
+                let keepGoing = stop - start > maxLineBytes ? try body(lineNumber, .tooLong) : try body(lineNumber, .text(UnsafeBufferPointer(rebasing: all[start..<stop])))
+                if !keepGoing { return }
+                start = end + 1
+            }
+        }
+    }
+
     /// Calls `body(lineNumber, line)` for each line, numbering from 1.
     /// Throws `InputError.unreadable` when the file cannot be opened and
     /// `.emptyFile` when it holds no bytes. `body` returns `false` to stop.

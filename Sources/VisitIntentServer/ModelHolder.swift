@@ -1,0 +1,63 @@
+import Crypto
+import Foundation
+import Logging
+import VisitIntent
+
+/// The model the service scores with, swapped atomically on reload: a
+/// request takes the current `LoadedModel` once and finishes with it, so
+/// requests in flight during a reload finish on the old model.
+public final class ModelHolder: @unchecked Sendable {
+    /// A model ready to score, with what scoring needs prepared once.
+    public struct LoadedModel: Sendable {
+        public let classifier: any Classifier
+        public let extractor: FeatureExtractor?
+        /// `sha256:` and the first 16 hex digits of the file's bytes.
+        public let version: String
+    }
+
+    public let path: String
+    private var current: LoadedModel
+    private let lock = NSLock()
+    private let logger: Logger
+    public private(set) var reloads = (ok: 0, failed: 0)
+
+    public init(path: String, logger: Logger = Logger(label: "visitintent.model")) throws {
+        self.path = path
+        self.logger = logger
+        current = try ModelHolder.load(path)
+    }
+
+    static func load(_ path: String) throws -> LoadedModel {
+        guard let bytes = FileManager.default.contents(atPath: path) else {
+            throw ModelFileError.invalid("cannot read \(path)")
+        }
+        let classifier = try ModelFile.loadClassifier(path: path)
+        let extractor = try classifier.featureSpec.map { try FeatureExtractor(spec: $0) }
+        let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        return LoadedModel(classifier: classifier, extractor: extractor, version: "sha256:" + digest.prefix(16))
+    }
+
+    public var model: LoadedModel {
+        lock.lock(); defer { lock.unlock() }
+        return current
+    }
+
+    /// Reads the model file again; a bad file is refused and the old model kept.
+    @discardableResult
+    public func reload() -> Bool {
+        do {
+            let fresh = try ModelHolder.load(path)
+            lock.lock()
+            let old = current.version
+            current = fresh
+            reloads.ok += 1
+            lock.unlock()
+            logger.info("model reloaded", metadata: ["from": "\(old)", "to": "\(fresh.version)"])
+            return true
+        } catch {
+            lock.lock(); reloads.failed += 1; lock.unlock()
+            logger.error("model reload refused, keeping the current model", metadata: ["reason": "\(error)"])
+            return false
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import VisitIntent
+
+/// The HTTP API: `POST /v1/score`, `POST /v1/score/batch`, `GET /v1/model`,
+/// `GET /healthz`, `GET /metrics`. Bodies are bounded; every error is JSON
+/// with a 4xx status; nothing a client sends can crash the process.
+public enum ScoreRoutes {
+    public struct Limits: Sendable {
+        public var maxBodyBytes = 1 << 20
+        public init() {}
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ bytes: [UInt8]) -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    static func failure(_ status: Int, _ message: String) -> Response {
+        json(HTTPResponse.Status(code: status), ScoringService.errorBody(status, message))
+    }
+
+    /// Reads the body, scores it with the current model, maps failures to JSON errors.
+    static func handle(_ request: Request, limits: Limits, model: ModelHolder, _ work: @Sendable ([UInt8], ModelHolder.LoadedModel) throws -> [UInt8]) async -> Response {
+        var request = request
+        let buffer: ByteBuffer
+        do { buffer = try await request.collectBody(upTo: limits.maxBodyBytes) } catch {
+            return failure(413, "the body is larger than \(limits.maxBodyBytes) bytes")
+        }
+        let loaded = model.model  // taken once: a reload during this request does not affect it
+        do {
+            return json(.ok, try work(Array(buffer.readableBytesView), loaded))
+        } catch let f as ScoringService.Failure {
+            return failure(f.status, f.message)
+        } catch let e as FeatureSpecError {
+            return failure(422, "\(e)")
+        } catch {
+            return failure(400, "the request cannot be scored")
+        }
+    }
+
+    public static func router(model: ModelHolder, service: ScoringService, metrics: ServerMetrics, limits: Limits = Limits()) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
+        router.post("/v1/score") { request, _ in
+            await handle(request, limits: limits, model: model) { body, m in try service.score(body: body, model: m) }
+        }
+        router.post("/v1/score/batch") { request, _ in
+            await handle(request, limits: limits, model: model) { body, m in try service.scoreBatch(body: body, model: m) }
+        }
+        router.get("/v1/model") { _, _ in json(.ok, service.modelDescription(model.model)) }
+        router.get("/healthz") { _, _ in json(.ok, ScoringService.encode(["status": "ok", "model": model.model.version])) }
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: metrics.text(model: model))))
+        }
+        return router
+    }
+}
+
+/// Counts every answer by status and times it; unknown routes answer JSON 404.
+struct MetricsMiddleware: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    let metrics: ServerMetrics
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = DispatchTime.now()
+        func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
+        do {
+            let response = try await next(request, context)
+            metrics.record(status: response.status.code, seconds: seconds())
+            return response
+        } catch let error as HTTPError {
+            metrics.record(status: error.status.code, seconds: seconds())
+            return ScoreRoutes.failure(error.status.code, error.status.code == 404 ? "no such route" : (error.body ?? error.status.reasonPhrase))
+        } catch {
+            metrics.record(status: 500, seconds: seconds())
+            return ScoreRoutes.failure(500, "internal error")
+        }
+    }
+}

@@ -1,0 +1,191 @@
+import Foundation
+import LinearAlgebra
+import VisitIntent
+
+/// Turns request bodies into scores: one session's events in canonical JSON,
+/// or a feature row, to probabilities, intent, reasons and content. Free of
+/// HTTP so it can be tested and reused; the routes only move bytes.
+public struct ScoringService: Sendable {
+    public struct Settings: Sendable {
+        public var reasons = 3
+        public var playbook: ContentPlaybook?
+        public var maxBatch = 1_000
+        public var maxEventsPerSession = 5_000
+        public init() {}
+    }
+
+    /// A client error: the status and a message that never quotes the input.
+    public struct Failure: Error, Sendable {
+        public var status: Int
+        public var message: String
+        public init(_ status: Int, _ message: String) { self.status = status; self.message = message }
+    }
+
+    struct Content: Encodable { var text: String; var url: String? }
+    struct Result: Encodable {
+        var sessionId: String?
+        var sessions: Int?
+        var probabilities: [String: Double]
+        var intent: String
+        var topic: String?
+        var stage: String?
+        var content: Content?
+        var reasons: [ReasonCode]
+        var model: String
+        enum CodingKeys: String, CodingKey {
+            case sessionId = "session_id", sessions, probabilities, intent, topic, stage, content, reasons, model
+        }
+    }
+
+    public let settings: Settings
+    public let pseudonymizer: Pseudonymizer
+
+    public init(settings: Settings, pseudonymizer: Pseudonymizer) {
+        self.settings = settings
+        self.pseudonymizer = pseudonymizer
+    }
+
+    static func encode<T: Encodable>(_ value: T) -> [UInt8] {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return Array((try? e.encode(value)) ?? Data("{}".utf8))
+    }
+
+    public static func errorBody(_ status: Int, _ message: String) -> [UInt8] {
+        encode(["error": ["status": "\(status)", "message": message]])
+    }
+
+    func object(_ body: [UInt8]) throws -> [String: Any] {
+        guard !body.isEmpty else { throw Failure(400, "empty body: send a JSON object with 'events' or 'features'") }
+        let parsed: Any
+        do { parsed = try JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]) } catch {
+            throw Failure(400, "the body is not valid JSON")
+        }
+        guard let object = parsed as? [String: Any] else { throw Failure(400, "the body must be a JSON object") }
+        return object
+    }
+
+    /// `POST /v1/score`.
+    public func score(body: [UInt8], model: ModelHolder.LoadedModel) throws -> [UInt8] {
+        Self.encode(try scoreOne(try object(body), model: model))
+    }
+
+    /// `POST /v1/score/batch`: `{"sessions": [ {...}, … ]}`.
+    public func scoreBatch(body: [UInt8], model: ModelHolder.LoadedModel) throws -> [UInt8] {
+        let o = try object(body)
+        guard let list = o["sessions"] as? [Any] else { throw Failure(400, "a batch is {\"sessions\": [ … ]}, each item as for /v1/score") }
+        guard list.count <= settings.maxBatch else { throw Failure(413, "at most \(settings.maxBatch) sessions per batch") }
+        var results: [Result] = []
+        for (i, item) in list.enumerated() {
+            guard let session = item as? [String: Any] else { throw Failure(400, "sessions[\(i)] must be a JSON object") }
+            do { results.append(try scoreOne(session, model: model)) } catch let f as Failure {
+                throw Failure(f.status, "sessions[\(i)]: \(f.message)")
+            }
+        }
+        return Self.encode(["results": results])
+    }
+
+    func scoreOne(_ o: [String: Any], model m: ModelHolder.LoadedModel) throws -> Result {
+        let model = m.classifier
+        var stage: ContentPlaybook.Stage? = nil
+        if let s = o["stage"] {
+            guard let text = s as? String, let st = ContentPlaybook.Stage(rawValue: text) else { throw Failure(400, "'stage' must be \"before\" or \"after\"") }
+            stage = st
+        }
+        if let events = o["events"] { return try scoreEvents(events, stage: stage, model: m) }
+        if let features = o["features"] { return try scoreRow(features, stage: stage, model: model, version: m.version) }
+        throw Failure(400, "give 'events' (one session's events in the canonical format) or 'features' (a feature row)")
+    }
+
+    func scoreRow(_ value: Any, stage: ContentPlaybook.Stage?, model: any Classifier, version: String) throws -> Result {
+        let columns = model.featureColumns
+        var row = [Float](repeating: .nan, count: columns.count)
+        func number(_ v: Any, _ what: String) throws -> Float {
+            if v is NSNull { return .nan }  // missing: the model's own handling (mean, or the learned default branch)
+            guard !(v is String), let d = (v as? NSNumber)?.doubleValue ?? (v as? Double) else { throw Failure(400, "\(what) must be a number") }
+            guard d.isFinite else { throw Failure(400, "\(what) must be a finite number") }
+            return Float(d)
+        }
+        if let list = value as? [Any] {
+            guard list.count == columns.count else { throw Failure(422, "the model takes \(columns.count) features, the row has \(list.count)") }
+            for (j, v) in list.enumerated() { row[j] = try number(v, "features[\(j)]") }
+        } else if let map = value as? [String: Any] {
+            let index = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1.name, $0) })
+            let unknown = map.keys.filter { index[$0] == nil }.sorted()
+            guard unknown.isEmpty else { throw Failure(422, "unknown feature(s): \(unknown.prefix(10).joined(separator: ", ")) (GET /v1/model lists the model's)") }
+            for (name, v) in map {
+                let j = index[name]!
+                if let levels = columns[j].levels, let s = v as? String {
+                    guard let k = levels.firstIndex(of: s) else { throw Failure(422, "feature '\(name)': not one of its \(levels.count) levels") }
+                    row[j] = Float(k)
+                } else {
+                    row[j] = try number(v, "feature '\(name)'")
+                }
+            }
+        } else {
+            throw Failure(400, "'features' must be a list of numbers in the model's column order, or an object by feature name")
+        }
+        let x = Matrix(rows: 1, columns: row.count, storage: row)
+        let p = try model.predictProbabilities(x, threads: 1)
+        let d = SessionDetails.compute(model: model, x: x, probabilities: p, reasons: settings.reasons, playbook: settings.playbook,
+                                       after: [stage == .after], threads: 1)[0]
+        return result(model: model, p: p, row: 0, detail: d, sessionID: nil, sessions: nil, version: version)
+    }
+
+    func scoreEvents(_ value: Any, stage: ContentPlaybook.Stage?, model m: ModelHolder.LoadedModel) throws -> Result {
+        let model = m.classifier
+        guard let extractor = m.extractor, let spec = model.featureSpec else {
+            throw Failure(422, "this model was trained on a table: send 'features', not events")
+        }
+        guard let list = value as? [Any], !list.isEmpty else { throw Failure(400, "'events' must be a non-empty list of event objects") }
+        guard list.count <= settings.maxEventsPerSession else { throw Failure(413, "at most \(settings.maxEventsPerSession) events per session") }
+        var lines: [UInt8] = []
+        for (i, item) in list.enumerated() {
+            guard var event = item as? [String: Any] else { throw Failure(400, "events[\(i)] must be a JSON object") }
+            if event["visitor_id"] == nil { event["visitor_id"] = "anonymous" }  // one session: the visitor is implied
+            guard let data = try? JSONSerialization.data(withJSONObject: event) else { throw Failure(400, "events[\(i)] cannot be read") }
+            lines += Array(data)
+            lines.append(0x0A)
+        }
+        var options = EventReader.Options()
+        options.format = .jsonl
+        var table = EventTable()
+        do {
+            _ = try EventReader(options: options, pseudonymizer: pseudonymizer).forEachEvent(bytes: lines, name: "events") { table.append($0, visitorPseudonym: $0.visitorId!) }
+        } catch let e as InputError {
+            // "events:3: …" names the event (1-based) and the field, never the value.
+            throw Failure(400, e.description.replacingOccurrences(of: "events:", with: "event "))
+        }
+        guard table.count > 0 else { throw Failure(422, "no usable event (all refused for consent?)") }
+        let sessions = Sessionizer(configuration: spec.sessionizer).sessions(of: table)
+        guard sessions.count > 0 else { throw Failure(422, "the events hold no page view") }
+        let matrix = extractor.extract(events: table, sessions: sessions, threads: 1)
+        let p = try model.predictProbabilities(matrix.values, threads: 1)
+        let last = (0..<sessions.count).max { (sessions.start[$0], $0) < (sessions.start[$1], $1) }!
+        let consulted = SessionDetails.afterConsultation(SessionDataset(events: table, sessions: sessions, readSummary: .init(), pseudonymizer: pseudonymizer),
+                                                         events: settings.playbook?.consultationEvents ?? ["booking"])
+        let after = stage.map { s in Array(repeating: s == .after, count: sessions.count) } ?? consulted
+        let d = SessionDetails.compute(model: model, x: matrix.values, probabilities: p, reasons: settings.reasons, playbook: settings.playbook,
+                                       after: after, threads: 1)
+        return result(model: model, p: p, row: last, detail: d[last], sessionID: matrix.sessionIDs[last], sessions: sessions.count, version: m.version)
+    }
+
+    func result(model: any Classifier, p: Matrix<Double>, row r: Int, detail: SessionDetails, sessionID: String?, sessions: Int?, version: String) -> Result {
+        var probabilities: [String: Double] = [:]
+        for (c, name) in model.classes.enumerated() { probabilities[name] = (p[r, c] * 1e6).rounded() / 1e6 }
+        let intent = model.classes[Int(predictedClasses(p)[r])]
+        return Result(sessionId: sessionID, sessions: sessions, probabilities: probabilities, intent: intent, topic: detail.topic,
+                      stage: detail.stage.rawValue, content: detail.content.map { Content(text: $0.content, url: $0.url) }, reasons: detail.reasons,
+                      model: version)
+    }
+
+    /// `GET /v1/model`.
+    public func modelDescription(_ m: ModelHolder.LoadedModel) -> [UInt8] {
+        struct Description: Encodable {
+            var kind: String; var version: String; var classes: [String]; var features: [String]; var card: String
+        }
+        return Self.encode(Description(kind: m.classifier.kind, version: m.version, classes: m.classifier.classes,
+                                       features: m.classifier.featureColumns.map(\.name), card: m.classifier.card()))
+    }
+}
