@@ -22,6 +22,12 @@ struct EventInputOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Longest accepted input line, in bytes.", valueName: "bytes"))
     var maxLineBytes = 1 << 20
 
+    @Option(name: .long, help: ArgumentHelp("Leave out (and count) sessions with more events than this.", valueName: "n"))
+    var maxEventsPerSession = 5_000
+
+    @Option(name: .long, help: ArgumentHelp("Leave out (and count) visitors with more sessions than this: robots, crawlers, shared kiosks.", valueName: "n"))
+    var maxSessionsPerVisitor = 2_000
+
     @Option(name: .long, help: ArgumentHelp("Inactivity gap that ends a session when the input has no session_id.", valueName: "minutes"))
     var sessionTimeout: Double = 30
 
@@ -30,6 +36,8 @@ struct EventInputOptions: ParsableArguments {
 
     func validate() throws {
         if maxLineBytes < 256 || maxLineBytes > 256 << 20 { throw ValidationError("--max-line-bytes must be between 256 and 268435456 (256 MiB)") }
+        if maxEventsPerSession < 1 { throw ValidationError("--max-events-per-session must be at least 1") }
+        if maxSessionsPerVisitor < 1 { throw ValidationError("--max-sessions-per-visitor must be at least 1") }
         if !(sessionTimeout > 0 && sessionTimeout <= 10_080) { throw ValidationError("--session-timeout must be more than 0 and at most 10080 minutes (a week)") }
     }
 
@@ -40,6 +48,13 @@ struct EventInputOptions: ParsableArguments {
         o.consent = requireConsent ? .requireConsent : .excludeRefused
         o.format = format.readerFormat
         return o
+    }
+
+    var limits: SessionLimits {
+        var l = SessionLimits()
+        l.maxEventsPerSession = maxEventsPerSession
+        l.maxSessionsPerVisitor = maxSessionsPerVisitor
+        return l
     }
 
     func sessionizer() -> SessionizerConfiguration {
@@ -71,10 +86,16 @@ struct EventInputOptions: ParsableArguments {
         if events.isEmpty { throw ValidationError("give at least one --events file") }
         let pseudonymizer = try pseudonymizer(quiet: quiet)
         let reader = EventReader(options: readerOptions(), pseudonymizer: pseudonymizer)
-        let data = try SessionDataset.load(paths: events, reader: reader, sessionizer: override ?? sessionizer())
+        let data = try SessionDataset.load(paths: events, reader: reader, sessionizer: override ?? sessionizer(), limits: limits)
         Console.reportRead(data.readSummary, quiet: quiet)
         if data.sessions.sessionsWithoutPageView > 0 && !quiet {
             Console.note("\(data.sessions.sessionsWithoutPageView) session(s) without any page view left out")
+        }
+        if data.sessions.sessionsOverEventLimit > 0 {
+            Console.warn("\(data.sessions.sessionsOverEventLimit) session(s) with more than \(maxEventsPerSession) events left out (--max-events-per-session)")
+        }
+        if data.sessions.visitorsOverSessionLimit > 0 {
+            Console.warn("\(data.sessions.visitorsOverSessionLimit) visitor(s) with more than \(maxSessionsPerVisitor) sessions left out (--max-sessions-per-visitor)")
         }
         return data
     }
@@ -100,6 +121,10 @@ struct OutputOptions: ParsableArguments {
 enum Console {
     static func note(_ text: String) {
         FileHandle.standardError.write(Data("note: \(text)\n".utf8))
+    }
+
+    static func warn(_ text: String) {
+        FileHandle.standardError.write(Data("warning: \(text)\n".utf8))
     }
 
     static func reportRead(_ s: EventReader.Summary, quiet: Bool) {

@@ -85,6 +85,7 @@ struct ScoreCommand: ParsableCommand {
         o.reasons = reasons
         o.playbook = book
         o.threads = threads
+        o.limits = input.limits
         let reader = EventReader(options: input.readerOptions(), pseudonymizer: try input.pseudonymizer(quiet: output.quiet))
         let lvl = ScoreTable.Level(rawValue: level)!
         let format = (out ?? "").hasSuffix(".jsonl") || (out ?? "").hasSuffix(".ndjson") ? ScoreTable.Format.jsonl : ScoreTable.Format.csv
@@ -120,6 +121,8 @@ struct ScoreCommand: ParsableCommand {
         }
         if let out { try AtomicFile.write(path: out, run) } else { try run(AtomicFile.standardOutput) }
         Console.reportRead(read, quiet: output.quiet)
+        if summary.sessionsOverEventLimit > 0 { Console.warn("\(summary.sessionsOverEventLimit) session(s) with more than \(input.maxEventsPerSession) events left out (--max-events-per-session)") }
+        if summary.visitorsOverSessionLimit > 0 { Console.warn("\(summary.visitorsOverSessionLimit) visitor(s) with more than \(input.maxSessionsPerVisitor) sessions left out (--max-sessions-per-visitor)") }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         if let out { print("scored \(summary.sessions) sessions from \(summary.events) events → \(out)") }
         if let summaryJson {

@@ -9,6 +9,7 @@ struct TableOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The table's id column, kept through to the scores.", valueName: "column")) var idColumn: String?
     @Option(help: ArgumentHelp("Columns to treat as categorical, comma-separated.", valueName: "a,b")) var categorical: String = ""
     @Option(help: ArgumentHelp("Columns to treat as numeric, comma-separated.", valueName: "c,d")) var numeric: String = ""
+    @Option(help: ArgumentHelp("Refuse a categorical column with more distinct values than this (at most 255).", valueName: "n")) var maxCategories: Int = 255
 
     func options(label: String?) -> FeatureTable.Options {
         var o = FeatureTable.Options()
@@ -16,6 +17,7 @@ struct TableOptions: ParsableArguments {
         o.idColumn = idColumn
         o.categorical = Set(categorical.split(separator: ",").map { String($0) })
         o.numeric = Set(numeric.split(separator: ",").map { String($0) })
+        o.maxCategories = min(max(maxCategories, 2), 255)
         return o
     }
 }

@@ -171,5 +171,9 @@ extension RawEvent {
         if let s = source { source = Redactor.text(s) }
         if let m = medium { medium = Redactor.text(m) }
         if let c = city { city = Redactor.text(c) }
+        if let r = region { region = Redactor.text(r) }
+        if let c = country { country = Redactor.text(c) }
+        if let g = gender { gender = Redactor.text(g) }
+        if let a = ageBand { ageBand = Redactor.text(a) }
     }
 }

@@ -18,6 +18,8 @@ public final class StreamingScorer {
         public var reasons = 0
         public var playbook: ContentPlaybook?
         public var threads = Parallel.defaultThreads
+        /// Applied per flushed chunk (a visitor's sessions are counted within one chunk).
+        public var limits = SessionLimits()
         public init() {}
     }
 
@@ -27,6 +29,8 @@ public final class StreamingScorer {
         public var chunks = 0
         /// Most events held at once.
         public var peakBufferedEvents = 0
+        public var sessionsOverEventLimit = 0
+        public var visitorsOverSessionLimit = 0
         public init() {}
     }
 
@@ -99,7 +103,9 @@ public final class StreamingScorer {
         summary.chunks += 1
         var table = EventTable()
         for e in closed { table.append(e, visitorPseudonym: e.visitorId!) }
-        var sessions = Sessionizer(configuration: spec.sessionizer).sessions(of: table)
+        var sessions = Sessionizer(configuration: spec.sessionizer, limits: options.limits).sessions(of: table)
+        summary.sessionsOverEventLimit += sessions.sessionsOverEventLimit
+        summary.visitorsOverSessionLimit += sessions.visitorsOverSessionLimit
         let after = applyHistory(&sessions, table)
         let matrix = extractor.extract(events: table, sessions: sessions, prefix: options.prefix, threads: options.threads)
         let p = try model.predictProbabilities(matrix.values, threads: options.threads)

@@ -14,7 +14,7 @@ public struct SessionDataset: Sendable {
     }
 
     /// Reads `paths` (canonical JSON Lines or CSV, or GA4 exports) and sessionizes.
-    public static func load(paths: [String], reader: EventReader, sessionizer: SessionizerConfiguration) throws -> SessionDataset {
+    public static func load(paths: [String], reader: EventReader, sessionizer: SessionizerConfiguration, limits: SessionLimits = SessionLimits()) throws -> SessionDataset {
         var table = EventTable()
         var summary = EventReader.Summary()
         for path in paths {
@@ -23,7 +23,7 @@ public struct SessionDataset: Sendable {
         if table.count == 0 {
             throw InputError(file: paths.joined(separator: ", "), reason: .emptyFile, detail: "no usable events (read \(summary.records) records, skipped \(summary.skipped.total), excluded for consent \(summary.excludedForConsent))")
         }
-        let sessions = Sessionizer(configuration: sessionizer).sessions(of: table)
+        let sessions = Sessionizer(configuration: sessionizer, limits: limits).sessions(of: table)
         return SessionDataset(events: table, sessions: sessions, readSummary: summary, pseudonymizer: reader.pseudonymizer)
     }
 }

@@ -21,6 +21,10 @@ public struct SessionTable: Sendable {
     public var visitIndex: [Int32] = []
     /// Groups of events left out because none was a page view.
     public var sessionsWithoutPageView = 0
+    /// Sessions left out for holding more events than `SessionLimits` allows.
+    public var sessionsOverEventLimit = 0
+    /// Visitors left out (with all their sessions) for having more sessions than `SessionLimits` allows.
+    public var visitorsOverSessionLimit = 0
 
     public init() {}
 

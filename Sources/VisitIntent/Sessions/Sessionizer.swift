@@ -9,9 +9,11 @@
 /// the file's order and the result is deterministic.
 public struct Sessionizer: Sendable {
     public var configuration: SessionizerConfiguration
+    public var limits: SessionLimits
 
-    public init(configuration: SessionizerConfiguration = SessionizerConfiguration()) {
+    public init(configuration: SessionizerConfiguration = SessionizerConfiguration(), limits: SessionLimits = SessionLimits()) {
         self.configuration = configuration
+        self.limits = limits
     }
 
     public func sessions(of events: EventTable) -> SessionTable {
@@ -72,19 +74,27 @@ public struct Sessionizer: Sendable {
         struct Head { var group: Int; var start: Int64; var firstEvent: Int32; var id: String; var visitor: Int32 }
         var heads: [Head] = []
         heads.reserveCapacity(groups.count)
-        var withoutPageView = 0
+        var withoutPageView = 0, overEventLimit = 0
         for (g, members) in groups.enumerated() {
             // A session without a page view has no journey to describe: left out, and counted.
             guard members.contains(where: { events.kind[Int($0)] == .pageView }) else { withoutPageView += 1; continue }
+            guard members.count <= limits.maxEventsPerSession else { overEventLimit += 1; continue }
             let first = Int(members[0])
             let code = events.session[first]
             let id = code != StringPool.empty ? events.pool[code] : "\(events.pool[events.visitor[first]])-\(events.time[first])"
             heads.append(Head(group: g, start: events.time[first], firstEvent: members[0], id: id, visitor: events.visitor[first]))
         }
         heads.sort { ($0.start, $0.firstEvent) < ($1.start, $1.firstEvent) }
+        // Visitors with more sessions than a person makes: left out, and counted.
+        var perVisitor: [Int32: Int] = [:]
+        for h in heads { perVisitor[h.visitor, default: 0] += 1 }
+        let robots = Set(perVisitor.filter { $0.value > limits.maxSessionsPerVisitor }.keys)
+        if !robots.isEmpty { heads.removeAll { robots.contains($0.visitor) } }
 
         var table = SessionTable()
         table.sessionsWithoutPageView = withoutPageView
+        table.sessionsOverEventLimit = overEventLimit
+        table.visitorsOverSessionLimit = robots.count
         table.eventOrder.reserveCapacity(n)
         var seen: [String: Int] = [:]
         for h in heads {

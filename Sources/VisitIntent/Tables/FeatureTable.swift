@@ -22,6 +22,8 @@ public struct FeatureTable: Sendable {
         public var idColumn: String?
         public var categorical: Set<String> = []
         public var numeric: Set<String> = []
+        /// A categorical column with more distinct values is refused (trees split at most 255 bins).
+        public var maxCategories = 255
         public init() {}
     }
 
@@ -83,8 +85,9 @@ public struct FeatureTable: Sendable {
                 let booleans = texts.allSatisfy { ["true", "false", ""].contains($0.lowercased()) } && texts.contains { !$0.isEmpty }
                 if options.categorical.contains(name) || (!options.numeric.contains(name) && !booleans && numbers.contains(where: { $0 == nil })) {
                     let levels = Array(Set(texts.filter { !$0.isEmpty })).sorted()
-                    guard levels.count <= 255 else {
-                        throw InputError(file: path, line: 1, field: name, reason: .badValue, detail: "\(levels.count) categories; at most 255 (declare it --numeric if it is a number)")
+                    guard levels.count <= options.maxCategories else {
+                        throw InputError(file: path, line: 1, field: name, reason: .badValue,
+                                         detail: "\(levels.count) categories; at most \(options.maxCategories) (--max-categories; declare it --numeric if it is a number, or drop an identifier-like column)")
                     }
                     column = FeatureColumn(name: name, group: "table", label: name, levels: levels)
                 } else {
