@@ -13,5 +13,5 @@ struct Intent: AsyncParsableCommand {
           intent evaluate --model models/clinic.json --events data/events.jsonl --labels data/labels.csv --by device,channel
         """,
         version: VisitIntentInfo.version,
-        subcommands: [GenerateCommand.self, ConvertCommand.self, LabelCommand.self, FeaturesCommand.self, TrainCommand.self, ScoreCommand.self, EvaluateCommand.self, InspectCommand.self, ServeCommand.self])
+        subcommands: [GenerateCommand.self, ConvertCommand.self, LabelCommand.self, FeaturesCommand.self, TrainCommand.self, ScoreCommand.self, EvaluateCommand.self, InspectCommand.self, AudienceCommand.self, ServeCommand.self])
 }

@@ -34,7 +34,7 @@ import VisitIntentTestSupport
         return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 
-    @Test(arguments: ["generate", "convert", "label", "features", "train", "score", "evaluate", "inspect"])
+    @Test(arguments: ["generate", "convert", "label", "features", "train", "score", "evaluate", "inspect", "audience", "serve"])
     func everyVerbHasHelpWithAnExample(verb: String) throws {
         let r = try intent([verb, "--help"])
         #expect(r.status == 0)

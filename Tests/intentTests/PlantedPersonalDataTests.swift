@@ -62,6 +62,8 @@ extension IntentCommandTests {
                  "--by", "region,channel,device", "--bootstrap", "20", "--report", "out/report"])
         try run(["label", "--rules", root + "/datasets/clinic-label-rules.yaml"] + events + ["--out", "out/outcome-labels.csv"])
         try run(["convert", "--out", "out/converted.jsonl", "data/events.jsonl"])
+        try run(["audience", "--model", "out/gbdt.json", "--events", "data/events.jsonl", "--playbook", root + "/datasets/clinic-playbook.yaml",
+                 "--min-group-size", "5", "--report", "out/audience"])
         // Every byte written: files and console.
         var scanned = 0
         let files = FileManager.default.enumerator(atPath: dir + "/out")!.compactMap { $0 as? String }
