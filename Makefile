@@ -9,7 +9,7 @@ SAMPLE   := datasets/clinic-sample
 OUT      ?= out/demo
 APT_PKGS := libopenblas-dev liblapacke-dev
 
-.PHONY: all deps deps-render build test unit notebooks reports render-selftest demo bench clean sample help
+.PHONY: all deps deps-render build test unit notebooks reports render-selftest demo bench clean sample help fuzz
 
 all: build
 
@@ -46,6 +46,9 @@ reports: build render-selftest
 	$(INTENT) evaluate --model models/clinic-logistic.json --model models/clinic-gbdt.json --events $(SAMPLE)/events.jsonl \
 	  --labels $(SAMPLE)/labels.csv --by device,channel,visitor_type,landing_kind --report $(RENDER_OUT)/evaluation --quiet > /dev/null
 	python3 tools/render_png.py $(RENDER_OUT)/evaluation/report.html $(RENDER_OUT)/evaluation.png
+	$(INTENT) audience --model models/clinic-gbdt.json --events $(SAMPLE)/events.jsonl --taxonomy datasets/clinic-taxonomy.yaml \
+	  --playbook datasets/clinic-playbook.yaml --by week --report $(RENDER_OUT)/audience --quiet > /dev/null
+	python3 tools/render_png.py $(RENDER_OUT)/audience/audience.html $(RENDER_OUT)/audience.png
 
 notebooks: build
 	python3 notebooks-md/run.py --intent $(abspath $(INTENT)) notebooks-md/*.md
@@ -59,6 +62,8 @@ demo: build
 	$(INTENT) evaluate --model $(OUT)/clinic-logistic.json --events $(SAMPLE)/events.jsonl --labels $(SAMPLE)/labels.csv \
 	  --model $(OUT)/clinic-gbdt.json --by device,channel,visitor_type,landing_kind --report $(OUT)/evaluation
 	$(INTENT) score --model $(OUT)/clinic-logistic.json --events $(SAMPLE)/events.jsonl --out $(OUT)/scores.csv
+	$(INTENT) audience --model $(OUT)/clinic-gbdt.json --events $(SAMPLE)/events.jsonl --taxonomy datasets/clinic-taxonomy.yaml \
+	  --playbook datasets/clinic-playbook.yaml --report $(OUT)/audience
 	$(INTENT) inspect $(OUT)/clinic-logistic.json > $(OUT)/model-card.md
 	@echo
 	@echo "demo outputs:"
@@ -66,6 +71,7 @@ demo: build
 	@echo "  model card   $(OUT)/model-card.md"
 	@echo "  evaluation   $(OUT)/evaluation/report.html (open it in a browser), report.md, metrics.json"
 	@echo "  scores       $(OUT)/scores.csv"
+	@echo "  audience     $(OUT)/audience/audience.html (who visits, from where, what they read and want)"
 
 # Regenerates the bundled sample and the example model (commit the result).
 sample: build
@@ -103,6 +109,10 @@ render-selftest: deps-render
 
 bench: build
 	python3 bench/run.py --intent $(abspath $(INTENT))
+
+# libFuzzer targets for every reader, FUZZ_SECONDS (default 60) each; findings go to Fuzz/Crashes/ (Fuzz/README.md).
+fuzz:
+	bash Fuzz/run.sh
 
 clean:
 	rm -rf .build out bench/out

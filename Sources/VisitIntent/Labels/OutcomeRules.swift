@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// Rules that derive each session's intent from what the visitor did, so a
 /// practice needs no hand labelling (format in `docs/outcome-labels.md`).
@@ -45,7 +44,7 @@ public struct OutcomeRules: Sendable, Equatable {
     public static func parse(yaml: String, file: String = "<rules>") throws -> OutcomeRules {
         func fail(_ detail: String) -> Failure { Failure(file: file, detail: detail) }
         let root: Any?
-        do { root = try Yams.load(yaml: yaml) } catch { throw fail("not valid YAML: \(error)") }
+        do { root = try YAMLDocument.load(yaml) } catch let f as YAMLDocument.Failure { throw fail(f.detail) }
         guard let map = root as? [String: Any] else { throw fail("the top level must be a mapping with 'labels'") }
         if let v = map["version"], "\(v)" != "1" { throw fail("rules version \(v) is not supported (this tool reads version 1)") }
         if let unknown = map.keys.sorted().first(where: { !["version", "labels"].contains($0) }) {

@@ -64,7 +64,9 @@ public enum Redactor {
                 if digits >= phoneDigits && digits <= 15 && boundary && (c == 43 || c == 40 || c == 48 || hasSeparator(u, i, end)) {
                     out.append(contentsOf: phone.utf8); i = end; continue
                 }
-                // A long run of digits alone.
+            }
+            // A long run of digits, even glued to letters ("dossier12345678").
+            if isDigit(c) && (i == 0 || !isDigit(u[i - 1])) {
                 var k = i
                 while k < u.count, isDigit(u[k]) { k += 1 }
                 if k - i >= longDigitRun {
@@ -135,7 +137,9 @@ public enum Redactor {
         let trimmed = raw.trimmingWhitespace
         var rest = Substring(trimmed)
         var head = ""
-        if let scheme = rest.range(of: "://") {
+        // Only a real scheme ("https") counts; otherwise the whole text is a path and redacted as text.
+        if let scheme = rest.range(of: "://"), !rest[..<scheme.lowerBound].isEmpty,
+           rest[..<scheme.lowerBound].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") }) {
             let hostEnd = rest[scheme.upperBound...].firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
             var authority = String(rest[scheme.upperBound..<hostEnd])
             if let at = authority.lastIndex(of: "@") { authority = String(authority[authority.index(after: at)...]) }  // user:password@

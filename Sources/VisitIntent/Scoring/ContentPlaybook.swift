@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// What to show a visitor, by predicted intent, dominant topic and whether
 /// the visit comes before or after a consultation (format in
@@ -45,7 +44,7 @@ public struct ContentPlaybook: Sendable, Equatable {
     public static func parse(yaml: String, file: String = "<playbook>") throws -> ContentPlaybook {
         func fail(_ d: String) -> Failure { Failure(file: file, detail: d) }
         let root: Any?
-        do { root = try Yams.load(yaml: yaml) } catch { throw fail("not valid YAML: \(error)") }
+        do { root = try YAMLDocument.load(yaml) } catch let f as YAMLDocument.Failure { throw fail(f.detail) }
         guard let map = root as? [String: Any] else { throw fail("the top level must be a mapping with 'rules'") }
         if let v = map["version"], "\(v)" != "1" { throw fail("playbook version \(v) is not supported (this tool reads version 1)") }
         if let unknown = map.keys.sorted().first(where: { !["version", "rules", "consultation_events"].contains($0) }) {

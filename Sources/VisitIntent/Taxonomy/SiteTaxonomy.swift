@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// Maps URL paths to a content topic and a page kind, so that features speak
 /// of "pricing pages" and "hyaluronic acid", not of one site's URLs.
@@ -89,9 +88,7 @@ public struct SiteTaxonomy: Sendable {
 
     public static func parse(yaml: String, file: String = "<taxonomy>") throws -> SiteTaxonomy {
         let root: Any?
-        do { root = try Yams.load(yaml: yaml) } catch {
-            throw Failure(file: file, detail: "not valid YAML: \(error)")
-        }
+        do { root = try YAMLDocument.load(yaml) } catch let f as YAMLDocument.Failure { throw Failure(file: file, detail: f.detail) }
         guard let map = root as? [String: Any] else { throw Failure(file: file, detail: "the top level must be a mapping with 'rules'") }
         if let v = map["version"] as? Int, v != 1 { throw Failure(file: file, detail: "taxonomy version \(v) is not supported (this tool reads version 1)") }
         let known: Set<String> = ["version", "rules", "fallback", "strip_prefixes", "site"]

@@ -105,6 +105,8 @@ import VisitIntentTestSupport
         ("labels:\n  - intent: x\n    otherwise: true\n    color: red", "unknown key 'color'"),
         ("version: 2\nlabels:\n  - {intent: x, otherwise: true}", "version 2"),
         ("labels:\n  - intent: x\n    min_page_views: {count: 1, kinds: [a]}\n    within_days: 3", "within_days"),
+        ("labels:\n  - {[intent]: x, otherwise: true}", "a key must be a plain name"),   // trapped inside Yams (fuzzing)
+        ("labels:\n  - {intent: !custom x, otherwise: true}", "unsupported YAML tag"),
     ])
     func badRulesAreExplained(yaml: String, fragment: String) {
         #expect { _ = try OutcomeRules.parse(yaml: yaml, file: "r.yaml") } throws: { "\($0)".contains(fragment) && "\($0)".hasPrefix("r.yaml: ") }

@@ -17,6 +17,7 @@ import VisitIntentTestSupport
         ("rdv le 30/11/2026 à 14:30:00", "rdv le 30/11/2026 à 14:30:00"),
         ("prix 350 € à 1 200 €", "prix 350 € à 1 200 €"),
         ("café@", "café@"),
+        ("dossier12345678 merci612345678", "dossier[number] merci[number]"),  // found by fuzzing: digits glued to letters
     ])
     func redactsPersonalDataInText(input: String, expected: String) {
         #expect(Redactor.text(input) == expected)
@@ -29,6 +30,8 @@ import VisitIntentTestSupport
         #expect(Redactor.url("https://www.clinique.fr/patient/jean%40dupont.fr/dossier/99887766") == "https://www.clinique.fr/patient/[email]/dossier/[number]")
         #expect(Redactor.url("http://user:secret@10.0.0.7:8080/x") == "http://[ip]:8080/x")
         #expect(Redactor.url("/faq") == "/faq")
+        // Found by fuzzing: text before "://" that is not a scheme is redacted like the rest.
+        #expect(Redactor.url("patient 0612345678 see https://x.fr/") == "patient [phone] see https://x.fr/")
     }
 
     @Test func readerRedactsBeforeStoringAnything() throws {
