@@ -33,6 +33,18 @@ Benchmarks (BENCHMARKS below; a new one is one function and one entry):
   uci-cv     5-fold stratified cross-validation on UCI Online Shoppers: ours
              gbdt and logistic, LightGBM, scikit-learn LogisticRegression;
              accuracy, ROC AUC, PR AUC, F1 of TRUE as mean ± std over folds.
+  scoring    batch scoring end to end (read → sessionize → features → score →
+             write CSV): `intent score --events` with a logistic and a gbdt
+             model (trained once on 20,000 generated sessions) on 200,000 and
+             1,750,000 generated sessions (≈ 1.1M and 10M events; --quick: the
+             small one): events/s and sessions/s from the wall time, peak RSS
+             of the scoring process, and the issue's goals (≥ 1M events/s for
+             the logistic model on 2 cores; peak RSS < 1 GiB at 10M events).
+             Repeats default to 3 below a million sessions and 1 above. Also:
+             the cost of --reasons 3 --playbook on a 2,000-session set, and
+             `intent features` on the small size for context (the same read,
+             sessionize and feature work without a model). No peer. Its rows
+             also go to bench/out/scoring.json. It needs about 3.5 GB free.
 
 In time rows the ratio column is peer time / our time: above 1 means
 VisitIntent is faster. In quality rows it is the difference ours − peer.
@@ -275,7 +287,7 @@ def fmt_rate(r, unit):
     for scale, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
         if r >= scale:
             return f"{r / scale:.2f} {suffix}{unit}/s"
-    return f"{r:.1f} {unit}/s"
+    return f"{r:.1f} {unit.strip()}/s"
 
 
 def fmt_ratio(x):
@@ -1008,6 +1020,253 @@ def bench_uci_cv(ctx):
     return rows
 
 
+# ------------------------------------------------------------- batch scoring
+
+SCORING_SIZES = (200_000, 1_750_000)  # sessions: about 1.1M and 10M events
+SCORING_SEED = 31
+SCORING_TRAIN_SESSIONS = 20_000
+SCORING_TRAIN_SEED = 29               # training data differs from the scored data
+SCORING_REASONS_SESSIONS = 2_000      # gbdt reasons (TreeSHAP) cost ~15 ms a session
+SCORING_BIG_SESSIONS = 1_000_000      # from here on repeats default to 1 and `features` is skipped
+SCORING_GOAL_RATE = 1_000_000         # events/s, logistic model, 2 cores
+SCORING_GOAL_PEAK_MIB = 1024          # peak RSS …
+SCORING_GOAL_EVENTS = 10_000_000      # … when scoring this many events
+SCORING_BYTES_PER_EVENT = 330         # events.jsonl written by `intent generate` (measured ≈ 324)
+SCORING_BYTES_PER_ROW = 120           # the scores CSV
+SCORING_GROWTH_LIMIT = 1.5            # peak RSS ratio between sizes above which memory "grows with the input"
+SCORING_RESULTS = os.path.join(OUT, "scoring.json")
+PLAYBOOK = os.path.join(ROOT, "datasets", "clinic-playbook.yaml")
+
+
+def _scoring_runs(ctx, model, events, out, label, repeats, extra=()):
+    """`intent score --events` `repeats` times with the peak RSS of each process:
+    wall times, the summaries' score_seconds, events and rows."""
+    walls, secs, rss, summaries = [], [], [], []
+    for i in range(repeats):
+        summary = os.path.join(LOGS, f"{label}-{i + 1}.summary.json")
+        if os.path.exists(summary):
+            os.remove(summary)
+        log(f"scoring: {label} run {i + 1}/{repeats}")
+        r = run([ctx.intent, "score", "--model", model, "--events", events, "--out", out, "--summary-json", summary,
+                 "--quiet", *extra], f"{label}-{i + 1}", measure_rss=True)
+        s = read_json(summary, ("events", "rows", "score_seconds"))
+        walls.append(r.wall)
+        secs.append(float(s["score_seconds"]))
+        if r.maxrss_kb is not None:
+            rss.append(r.maxrss_kb / 1024.0)
+        summaries.append(s)
+    wall = median(walls)
+    events, rows = int(summaries[-1]["events"]), int(summaries[-1]["rows"])
+    return {"wall_seconds": walls, "wall_seconds_median": wall, "score_seconds": secs,
+            "score_seconds_median": median(secs), "events": events, "rows": rows,
+            "events_per_second": events / wall if wall > 0 else None,
+            "sessions_per_second": rows / wall if wall > 0 else None,
+            "peak_rss_mib": max(rss) if rss else None, "peak_rss_mib_runs": rss,
+            "peak_buffered_events": max(int(s.get("peak_buffered_events", 0)) for s in summaries),
+            "output_bytes": os.path.getsize(out) if os.path.exists(out) else None,
+            "options": list(extra)}
+
+
+def _mtime(path):
+    try:
+        return datetime.datetime.fromtimestamp(os.stat(path).st_mtime, datetime.timezone.utc).isoformat(
+            timespec="seconds")
+    except OSError:
+        return None
+
+
+def _mib(x):
+    return "n/a" if x is None else f"{x:.0f} MiB"
+
+
+def bench_scoring(ctx):
+    """Batch scoring from raw events, end to end, for a logistic and a gbdt model:
+    events/s, sessions/s and peak RSS against the issue's goals. No peer."""
+    rows = []
+    doc = {"rss_source": "/usr/bin/time -v" if _gnu_time_available() else "wait4 rusage", "sizes": {},
+           "intent_mtime": [_mtime(ctx.intent)]}
+    models = {"logistic": os.path.join(OUT, "scoring-logistic.model.json"),
+              "gbdt": os.path.join(OUT, "scoring-gbdt.model.json")}
+    train_name = f"scoring-train-{SCORING_TRAIN_SESSIONS}"
+    generated = [os.path.join(OUT, train_name), *models.values()]
+
+    def save():
+        with open(SCORING_RESULTS + ".tmp", "w") as fh:
+            json.dump(dict(doc, rows=rows), fh, indent=1)
+        os.replace(SCORING_RESULTS + ".tmp", SCORING_RESULTS)
+
+    # 1. The two models, trained once on a small generated set.
+    try:
+        ctx.generate(SCORING_TRAIN_SESSIONS, SCORING_TRAIN_SEED, train_name)
+        events, labels, taxonomy = ctx.paths(train_name)
+        inputs = ["--events", events, "--labels", labels, "--taxonomy", taxonomy]
+        doc["training"] = {"sessions": SCORING_TRAIN_SESSIONS, "seed": SCORING_TRAIN_SEED}
+        for kind, options in (("logistic", ["--l2", str(LOGISTIC_L2), "--threads", "2"]),
+                              ("gbdt", gbdt_cli_options(GBDT_SPEED_PARAMS))):
+            log(f"scoring: intent train --model {kind} on {fmt_count(SCORING_TRAIN_SESSIONS)} sessions")
+            s = train_ours(ctx, inputs, kind, options, models[kind], f"scoring-train-{kind}")
+            doc["training"][kind] = {"fit_seconds": s.get("fit_seconds"), "features": s.get("features"),
+                                     "options": options}
+    except Failed as exc:
+        rows.append(row("scoring", "", na(f"no models: {exc}"), "—", "—", "", {"error": str(exc)}))
+        ctx.cleanup(*generated)
+        save()
+        return rows
+
+    sizes = sorted(ctx.sizes(SCORING_SIZES, SCORING_SIZES[:1]))
+
+    # 2. The cost of reasons and content (TreeSHAP for gbdt, linear contributions
+    # for logistic) on a set small enough for TreeSHAP.
+    reasons_sessions = min(SCORING_REASONS_SESSIONS, sizes[0])
+    name = f"scoring-gen-{reasons_sessions}"
+    out = os.path.join(OUT, "scoring-reasons.scores.csv")
+    generated += [os.path.join(OUT, name), out]
+    try:
+        info = ctx.generate(reasons_sessions, SCORING_SEED, name)
+        events = ctx.paths(name)[0]
+        size = f"{fmt_count(info['events'])} events"
+        for kind in ("gbdt", "logistic"):
+            try:
+                plain = _scoring_runs(ctx, models[kind], events, out, f"scoring-{kind}-{reasons_sessions}",
+                                      ctx.args.repeats or 3)
+                extra = ("--reasons", "3", "--playbook", PLAYBOOK)
+                withr = _scoring_runs(ctx, models[kind], events, out, f"scoring-{kind}-{reasons_sessions}-reasons",
+                                      ctx.args.repeats or 1, extra)
+                slow = plain["events_per_second"] / withr["events_per_second"]
+                per_session = withr["wall_seconds_median"] / withr["rows"]
+                notes = [f"without reasons {fmt_rate(plain['events_per_second'], ' events')}: ×{slow:.1f} the time",
+                         f"{per_session * 1000:.2f} ms a session with reasons"]
+                if sizes[0] > reasons_sessions:
+                    proj = per_session * sizes[0]
+                    notes.append(f"≈ {proj / 60:.0f} min" if proj >= 120 else f"≈ {fmt_seconds(proj)}")
+                    notes[-1] += f" for {fmt_count(sizes[0])} sessions"
+                notes.append(f"{fmt_count(reasons_sessions)} sessions; --reasons 3 --playbook clinic-playbook.yaml")
+                rows.append(row(f"scoring reasons ({kind})", size, fmt_rate(withr["events_per_second"], " events"),
+                                "—", "—", "; ".join(notes),
+                                {"model": kind, "sessions": reasons_sessions, "generate": info, "plain": plain,
+                                 "reasons": withr, "slowdown": slow, "seconds_per_session": per_session}))
+            except Failed as exc:
+                rows.append(row(f"scoring reasons ({kind})", size, na(exc), "—", "—", "", {"error": str(exc)}))
+            save()
+    except Failed as exc:
+        rows.append(row("scoring reasons", f"{fmt_count(reasons_sessions)} sessions", na(exc), "—", "—", "",
+                        {"error": str(exc)}))
+    ctx.cleanup(os.path.join(OUT, name), out)
+
+    # 3. Each size: generate (or reuse), score with both models, features for context.
+    measured = {"logistic": [], "gbdt": []}
+    for sessions in sizes:
+        name = f"scoring-gen-{sessions}"
+        gen_dir = os.path.join(OUT, name)
+        size = f"{fmt_count(sessions)} sessions"
+        repeats = ctx.args.repeats or (1 if sessions >= SCORING_BIG_SESSIONS else 3)
+        outputs = {k: os.path.join(OUT, f"scoring-{k}-{sessions}.scores.csv") for k in models}
+        npy = os.path.join(OUT, f"scoring-{sessions}-features.npy")
+        entry = doc["sizes"][str(sessions)] = {"sessions": sessions, "seed": SCORING_SEED, "repeats": repeats}
+        try:
+            # Disk: the events (unless already there) and the largest scores CSV.
+            free = shutil.disk_usage(OUT).free
+            have = os.path.exists(os.path.join(gen_dir, "events.jsonl"))
+            need = (0 if have else sessions * EVENTS_PER_SESSION * SCORING_BYTES_PER_EVENT) \
+                + sessions * SCORING_BYTES_PER_ROW + 512 * 2 ** 20
+            entry["disk_free_gb_before"] = round(free / 1e9, 2)
+            if free < need:
+                raise Failed(f"disk: needs ≈ {need / 1e9:.1f} GB, {free / 1e9:.1f} GB free under bench/out")
+            info = ctx.generate(sessions, SCORING_SEED, name)
+            entry["generate"] = info
+            entry["events_file_bytes"] = os.path.getsize(ctx.paths(name)[0])
+            events = ctx.paths(name)[0]
+            size = f"{fmt_count(info['events'])} events"
+        except Failed as exc:
+            rows.append(row("scoring", size, na(exc), "—", "—", "", {"error": str(exc)}))
+            ctx.cleanup(gen_dir)
+            save()
+            continue
+
+        for kind in ("logistic", "gbdt"):
+            try:
+                res = _scoring_runs(ctx, models[kind], events, outputs[kind], f"scoring-{kind}-{sessions}", repeats)
+                entry[kind] = res
+                rate, peak = res["events_per_second"], res["peak_rss_mib"]
+                notes = [fmt_rate(res["sessions_per_second"], " sessions"),
+                         f"wall {fmt_seconds(res['wall_seconds_median'])}"
+                         + (f" (median of {repeats})" if repeats > 1 else ""),
+                         f"peak RSS {_mib(peak)}", f"peak buffered {fmt_count(res['peak_buffered_events'])} events"]
+                goals = {}
+                if kind == "logistic":
+                    goals["rate"] = rate >= SCORING_GOAL_RATE
+                    notes.append(f"goal ≥ 1M events/s: {'met' if goals['rate'] else 'not met'} "
+                                 f"({rate / SCORING_GOAL_RATE:.0%} of it)")
+                if res["events"] >= 0.95 * SCORING_GOAL_EVENTS and peak is not None:
+                    goals["peak"] = peak < SCORING_GOAL_PEAK_MIB
+                    notes.append(f"goal peak < 1 GiB at 10M events: {'met' if goals['peak'] else 'not met'}")
+                res["goals"] = goals
+                measured[kind].append((res["events"], peak, res["peak_buffered_events"]))
+                rows.append(row(f"scoring ({kind})", size, fmt_rate(rate, " events"), "—", "—", "; ".join(notes),
+                                dict(res, model=kind, sessions=sessions)))
+            except Failed as exc:
+                entry[kind] = {"error": str(exc)}
+                rows.append(row(f"scoring ({kind})", size, na(exc), "—", "—", "", {"error": str(exc)}))
+            finally:
+                ctx.cleanup(outputs[kind])
+            save()
+
+        # Context: the same read → sessionize → features work without a model or CSV
+        # (`intent features` keeps the matrix in memory, so only on the smaller sizes).
+        if sessions < SCORING_BIG_SESSIONS:
+            try:
+                walls, rss = [], []
+                for i in range(repeats):
+                    log(f"scoring: intent features {i + 1}/{repeats} on {size}")
+                    r = run([ctx.intent, "features", "--events", events, "--model", models["logistic"], "--out", npy,
+                             "--quiet"], f"scoring-features-{sessions}-{i + 1}", measure_rss=True)
+                    walls.append(r.wall)
+                    if r.maxrss_kb is not None:
+                        rss.append(r.maxrss_kb / 1024.0)
+                wall = median(walls)
+                score_wall = entry.get("logistic", {}).get("wall_seconds_median")
+                share = wall / score_wall if score_wall else None
+                notes = ["`intent features --model` (read → sessionize → features → .npy; no scoring, no CSV)",
+                         f"{fmt_rate(info['events'] / wall, ' events')}"]
+                if share is not None:
+                    notes.append(f"{share:.0%} of the logistic scoring wall time")
+                notes.append(f"peak RSS {_mib(max(rss) if rss else None)}")
+                entry["features"] = {"wall_seconds": walls, "wall_seconds_median": wall,
+                                     "share_of_logistic_scoring": share, "peak_rss_mib": max(rss) if rss else None}
+                rows.append(row("scoring context", size, fmt_seconds(wall), "—", "—", "; ".join(notes),
+                                entry["features"]))
+            except Failed as exc:
+                rows.append(row("scoring context", size, na(exc), "—", "—", "`intent features`", {"error": str(exc)}))
+            finally:
+                ctx.cleanup(*npy_sidecars(npy))
+        ctx.cleanup(gen_dir)
+        save()
+
+    # 4. Does memory grow with the input? Peak RSS between the smallest and largest size.
+    for kind, points in measured.items():
+        points = [p for p in points if p[1] is not None]
+        if len(points) < 2:
+            continue
+        (e1, p1, b1), (e2, p2, b2) = min(points), max(points)
+        growth = p2 / p1
+        verdict = "grows with the input" if growth > SCORING_GROWTH_LIMIT else "bounded"
+        rows.append(row(f"scoring memory ({kind})", f"{fmt_count(e1)} → {fmt_count(e2)} events",
+                        f"{_mib(p1)} → {_mib(p2)}", "—", "—",
+                        f"peak RSS ×{growth:.2f} for ×{e2 / e1:.1f} events: {verdict}; "
+                        f"peak buffered events {fmt_count(b1)} → {fmt_count(b2)}",
+                        {"model": kind, "events": [e1, e2], "peak_rss_mib": [p1, p2], "growth": growth,
+                         "peak_buffered_events": [b1, b2], "verdict": verdict}))
+    ctx.cleanup(*generated)
+    # A rebuild during the run (another `swift build`) mixes two binaries in one table.
+    doc["intent_mtime"].append(_mtime(ctx.intent))
+    if doc["intent_mtime"][0] != doc["intent_mtime"][-1]:
+        log("warning: the intent executable was rebuilt during the scoring benchmark; rows may mix two builds")
+        rows.append(row("scoring", "", "—", "—", "—", "warning: intent was rebuilt during this run "
+                        f"({doc['intent_mtime'][0]} → {doc['intent_mtime'][-1]}): rows may mix two builds"))
+    save()
+    return rows
+
+
 # A later benchmark: one function returning rows, plus one entry here (and,
 # for the peer side, one task in peers.py).
 BENCHMARKS = {
@@ -1016,6 +1275,7 @@ BENCHMARKS = {
     "gbdt-speed": bench_gbdt_speed,
     "gbdt-accuracy": bench_gbdt_accuracy,
     "uci-cv": bench_uci_cv,
+    "scoring": bench_scoring,
 }
 
 

@@ -19,7 +19,13 @@ public final class ModelHolder: @unchecked Sendable {
     private var current: LoadedModel
     private let lock = NSLock()
     private let logger: Logger
-    public private(set) var reloads = (ok: 0, failed: 0)
+    private var reloadCounts = (ok: 0, failed: 0)
+
+    /// Reloads so far, by result.
+    public var reloads: (ok: Int, failed: Int) {
+        lock.lock(); defer { lock.unlock() }
+        return reloadCounts
+    }
 
     public init(path: String, logger: Logger = Logger(label: "visitintent.model")) throws {
         self.path = path
@@ -31,7 +37,7 @@ public final class ModelHolder: @unchecked Sendable {
         guard let bytes = FileManager.default.contents(atPath: path) else {
             throw ModelFileError.invalid("cannot read \(path)")
         }
-        let classifier = try ModelFile.loadClassifier(path: path)
+        let classifier = try ModelFile.loadClassifier(data: bytes, path: path)  // the same bytes as the version below
         let extractor = try classifier.featureSpec.map { try FeatureExtractor(spec: $0) }
         let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
         return LoadedModel(classifier: classifier, extractor: extractor, version: "sha256:" + digest.prefix(16))
@@ -50,12 +56,12 @@ public final class ModelHolder: @unchecked Sendable {
             lock.lock()
             let old = current.version
             current = fresh
-            reloads.ok += 1
+            reloadCounts.ok += 1
             lock.unlock()
             logger.info("model reloaded", metadata: ["from": "\(old)", "to": "\(fresh.version)"])
             return true
         } catch {
-            lock.lock(); reloads.failed += 1; lock.unlock()
+            lock.lock(); reloadCounts.failed += 1; lock.unlock()
             logger.error("model reload refused, keeping the current model", metadata: ["reason": "\(error)"])
             return false
         }

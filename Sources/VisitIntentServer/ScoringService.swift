@@ -14,7 +14,8 @@ public struct ScoringService: Sendable {
         public init() {}
     }
 
-    /// A client error: the status and a message that never quotes the input.
+    /// A client error: the status and a message that quotes no value sent (only, for an
+    /// unknown feature, its name, which the model's feature list makes public anyway).
     public struct Failure: Error, Sendable {
         public var status: Int
         public var message: String
@@ -104,7 +105,7 @@ public struct ScoringService: Sendable {
         func number(_ v: Any, _ what: String) throws -> Float {
             if v is NSNull { return .nan }  // missing: the model's own handling (mean, or the learned default branch)
             guard !(v is String), let d = (v as? NSNumber)?.doubleValue ?? (v as? Double) else { throw Failure(400, "\(what) must be a number") }
-            guard d.isFinite else { throw Failure(400, "\(what) must be a finite number") }
+            guard d.isFinite, Float(d).isFinite else { throw Failure(400, "\(what) must be a finite number within ±3.4e38") }
             return Float(d)
         }
         if let list = value as? [Any] {

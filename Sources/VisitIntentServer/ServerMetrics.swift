@@ -21,8 +21,8 @@ public final class ServerMetrics: @unchecked Sendable {
     }
 
     public func text(model: ModelHolder) -> String {
+        let m = model.model, reloads = model.reloads  // read before taking our lock: never hold both
         lock.lock(); defer { lock.unlock() }
-        let m = model.model
         var t = "# HELP visitintent_http_requests_total Requests answered, by HTTP status.\n# TYPE visitintent_http_requests_total counter\n"
         for (status, n) in byStatus.sorted(by: { $0.key < $1.key }) { t += "visitintent_http_requests_total{status=\"\(status)\"} \(n)\n" }
         t += "# HELP visitintent_http_request_duration_seconds Time to answer a request.\n# TYPE visitintent_http_request_duration_seconds histogram\n"
@@ -32,7 +32,7 @@ public final class ServerMetrics: @unchecked Sendable {
         t += "# HELP visitintent_model_info The model being served.\n# TYPE visitintent_model_info gauge\n"
         t += "visitintent_model_info{kind=\"\(m.classifier.kind)\",version=\"\(m.version)\"} 1\n"
         t += "# HELP visitintent_model_reloads_total Model reloads (SIGHUP), by result.\n# TYPE visitintent_model_reloads_total counter\n"
-        t += "visitintent_model_reloads_total{result=\"ok\"} \(model.reloads.ok)\nvisitintent_model_reloads_total{result=\"failed\"} \(model.reloads.failed)\n"
+        t += "visitintent_model_reloads_total{result=\"ok\"} \(reloads.ok)\nvisitintent_model_reloads_total{result=\"failed\"} \(reloads.failed)\n"
         return t
     }
 }

@@ -32,7 +32,10 @@ struct AudienceCommand: ParsableCommand {
     static func day(_ text: String, _ option: String) throws -> Int {
         let parts = text.split(separator: "-").compactMap { Int($0) }
         guard parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]) else { throw ValidationError("\(option) must be a date like 2026-09-01") }
-        return Timestamp.daysFromCivil(year: parts[0], month: parts[1], day: parts[2])
+        let day = Timestamp.daysFromCivil(year: parts[0], month: parts[1], day: parts[2])
+        let back = Timestamp.civilFromDays(day)
+        guard back.year == parts[0], back.month == parts[1], back.day == parts[2] else { throw ValidationError("\(option): \(text) is not a calendar date") }
+        return day
     }
 
     func validate() throws {
@@ -40,6 +43,7 @@ struct AudienceCommand: ParsableCommand {
         if minGroupSize < 2 { throw ValidationError("--min-group-size must be at least 2") }
         if let from { _ = try Self.day(from, "--from") }
         if let to { _ = try Self.day(to, "--to") }
+        if let from, let to, try Self.day(from, "--from") > Self.day(to, "--to") { throw ValidationError("--from is after --to") }
     }
 
     func run() throws {

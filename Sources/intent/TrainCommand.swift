@@ -52,6 +52,9 @@ struct TrainCommand: ParsableCommand {
     func validate() throws {
         if !(0..<1).contains(validationSplit) { throw ValidationError("--validation-split must be in [0, 1)") }
         if (validationEvents == nil) != (validationLabels == nil) { throw ValidationError("--validation-events and --validation-labels go together") }
+        if calibrate != nil && validationSplit == 0 && validationEvents == nil {
+            throw ValidationError("--calibrate fits on held-out sessions: give --validation-split (more than 0) or --validation-events")
+        }
         if !(l2 >= 0 && l2.isFinite && l1 >= 0 && l1.isFinite) { throw ValidationError("--l2 and --l1 must be finite and non-negative") }
         if LogisticRegressionConfiguration.Solver(rawValue: solver) == nil { throw ValidationError("--solver must be lbfgs, newton or auto") }
         if maxIterations < 1 { throw ValidationError("--max-iterations must be at least 1") }

@@ -56,6 +56,23 @@ public struct AudienceBuilder: Sendable {
                                     intentShares: counts.map { Double($0) / Double(sessions.count) }, bookerShare: booker, suppressed: false)
     }
 
+    /// Groups of a series that sums to a known total (periods): when the hidden ones hold
+    /// fewer than k visitors together, or only one is hidden, the smallest shown ones are
+    /// hidden too, so that no hidden figure follows from the total.
+    func series(_ items: [(String, [AudienceSession])]) -> [AudienceReport.Group] {
+        var groups = items.map { group($0.0, $0.1) }
+        var hidden = items.indices.filter { groups[$0].suppressed && !items[$0].1.isEmpty }
+        guard !hidden.isEmpty else { return groups }
+        let shown = items.indices.filter { !groups[$0].suppressed }.sorted { (items[$0].1.count, $0) < (items[$1].1.count, $1) }
+        for i in shown {
+            let union = Set(hidden.flatMap { items[$0].1.map(\.visitor) })
+            if union.count >= options.minimumVisitors && hidden.count >= 2 { break }
+            groups[i] = AudienceReport.Group(label: groups[i].label, visitors: nil, sessions: nil, intentShares: nil, bookerShare: nil, suppressed: true)
+            hidden.append(i)
+        }
+        return groups
+    }
+
     /// Groups by `key`, levels under k visitors merged into "other"; largest first, "other" last.
     func breakdown(_ dimension: String, _ sessions: [AudienceSession], key: (AudienceSession) -> String) -> AudienceReport.Breakdown {
         var byLevel: [String: [AudienceSession]] = [:]
@@ -66,6 +83,12 @@ public struct AudienceBuilder: Sendable {
             if Set(list.map(\.visitor)).count >= options.minimumVisitors { kept.append((level, list)) } else { other += list; merged += 1 }
         }
         kept.sort { ($0.1.count, $1.0) > ($1.1.count, $0.0) }
+        // Complementary suppression: "other" must itself reach k visitors, or the total
+        // minus the groups shown would give it away; merge the smallest groups into it.
+        while !other.isEmpty && Set(other.map(\.visitor)).count < options.minimumVisitors, let smallest = kept.popLast() {
+            other += smallest.1
+            merged += 1
+        }
         var groups = kept.map { group($0.0, $0.1) }
         if !other.isEmpty { groups.append(group("other (\(merged) smaller group\(merged == 1 ? "" : "s"))", other)) }
         return AudienceReport.Breakdown(dimension: dimension, groups: groups)
@@ -115,7 +138,7 @@ public struct AudienceBuilder: Sendable {
     public func build(_ all: [AudienceSession], model: String, intentSource: String) -> AudienceReport {
         let sessions = all.filter { s in (options.fromDay.map { s.localDay >= $0 } ?? true) && (options.toDay.map { s.localDay <= $0 } ?? true) }
         let periods = Dictionary(grouping: sessions) { periodKey($0.localDay) }
-        let overTime = periods.keys.sorted().map { group($0, periods[$0]!) }
+        let overTime = series(periods.keys.sorted().map { ($0, periods[$0]!) })
         let who = ["visitor_type", "device", "age_band", "gender", "region"].map { d in breakdown(d, sessions) { $0.attributes[d] ?? "unknown" } }
         let fromWhere = ["channel", "campaign"].map { d in breakdown(d, sessions) { $0.attributes[d] ?? "unknown" } }
         // Landing pages ranked by the share of booking intent they bring.
@@ -142,8 +165,9 @@ public struct AudienceBuilder: Sendable {
         for topic in byTopic.keys.sorted() {
             var previous: [Double]? = nil
             let perPeriod = Dictionary(grouping: byTopic[topic]!) { periodKey($0.localDay) }
-            for key in periods.keys.sorted() {
-                let g = group(key, perPeriod[key] ?? [])
+            let topicSeries = series(periods.keys.sorted().map { ($0, perPeriod[$0] ?? []) })
+            for g in topicSeries {
+                let key = g.label
                 let change = zip(g.intentShares ?? [], previous ?? []).map { $0 - $1 }
                 needs.append(AudienceReport.Need(topic: topic, period: key, visitors: g.visitors, intentShares: g.intentShares,
                                                  change: g.intentShares != nil && previous != nil ? change : nil))

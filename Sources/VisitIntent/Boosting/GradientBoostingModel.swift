@@ -51,6 +51,7 @@ public struct GradientBoostingModel: Classifier, Codable, Equatable {
         training = try c.decodeIfPresent(TrainingRecord.self, forKey: .training)
         validation = try c.decodeIfPresent(ValidationSummary.self, forKey: .validation)
         calibration = try c.decodeIfPresent(Calibration.self, forKey: .calibration)
+        try calibration?.validate(classCount: classes.count)
         if let spec = featureSpec, spec.columns != featureColumns { throw ModelFileError.invalid("the model's feature columns differ from its feature spec") }
         let d = featureColumns.count
         guard Set(classes).count == classes.count else { throw ModelFileError.invalid("the model lists a class twice") }

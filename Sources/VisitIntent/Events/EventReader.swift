@@ -88,6 +88,7 @@ public struct EventReader {
     private func forEachEvent(source path: String, bytes: [UInt8]?, _ body: (RawEvent) throws -> Void) throws -> Summary {
         var summary = Summary()
         var pseudonyms: [String: String] = [:]
+        var redacted = RedactionCache()
         let format = options.format ?? EventReader.detectFormat(path: path)
         var header: [CanonicalField?]? = nil
         var delimiter = UInt8(ascii: ",")
@@ -180,6 +181,8 @@ public struct EventReader {
                 return true
             default: break
             }
+            // Bounded: session ids are seen once, so an unbounded cache would grow with the file.
+            if pseudonyms.count > 200_000 { pseudonyms.removeAll(keepingCapacity: true) }
             let raw = record.visitorId!
             if let known = pseudonyms[raw] { record.visitorId = known } else {
                 let p = pseudonymizer.pseudonym(raw)
@@ -193,7 +196,7 @@ public struct EventReader {
                     record.sessionId = p
                 }
             }
-            record.redactPersonalData()
+            record.redactPersonalData(cache: &redacted)
             try body(record)
             summary.kept += 1
             return true

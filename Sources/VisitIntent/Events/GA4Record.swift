@@ -37,8 +37,7 @@ enum GA4Record {
         guard let micros = try integer(row["event_timestamp"], "event_timestamp") else {
             throw fail("event_timestamp", .missingField)
         }
-        let ms = micros >= 0 ? micros / 1000 : (micros - 999) / 1000
-        guard Timestamp.plausibleMilliseconds.contains(ms) else {
+        guard (0...4_102_444_800_000_000).contains(micros), case let ms = micros / 1000, Timestamp.plausibleMilliseconds.contains(ms) else {
             throw fail("event_timestamp", .badTimestamp, "expected microseconds since 1970 between 2000 and 2100")
         }
         e.timestamp = Timestamp(epochMilliseconds: ms)
@@ -73,7 +72,7 @@ enum GA4Record {
         }
         // GA4 reports engagement since the previous report: on a page_view it
         // belongs to the page before, so it is kept only on other events.
-        if e.event != "page_view", let t = params["engagement_time_msec"]?.text, let v = Int64(t) ?? Double(t).map({ Int64($0) }), v >= 0 {
+        if e.event != "page_view", let v = try? integer(params["engagement_time_msec"], ""), (0...86_400_000).contains(v) {
             e.engagementMs = v
         }
 

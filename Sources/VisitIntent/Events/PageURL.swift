@@ -108,7 +108,9 @@ extension String {
                 out.append(h << 4 | l); i += 3
             } else { out.append(b[i]); i += 1 }
         }
-        return String(validating: out, as: UTF8.self) ?? self
+        // Invalid UTF-8 after decoding becomes U+FFFD rather than undoing every escape:
+        // "%40" must still read as "@" for redaction when another escape is broken.
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Percent-decoding that keeps malformed escapes as they are.

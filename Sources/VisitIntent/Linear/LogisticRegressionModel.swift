@@ -70,6 +70,7 @@ public struct LogisticRegressionModel: Classifier, Codable, Equatable {
         training = try c.decodeIfPresent(TrainingRecord.self, forKey: .training)
         validation = try c.decodeIfPresent(ValidationSummary.self, forKey: .validation)
         calibration = try c.decodeIfPresent(Calibration.self, forKey: .calibration)
+        try calibration?.validate(classCount: classes.count)
         let d = oneHot?.outputColumns.count ?? featureColumns.count
         let m = classes.count == 2 ? 1 : classes.count
         guard classes.count >= 2, weights.count == m, weights.allSatisfy({ $0.count == d }), intercepts.count == m,

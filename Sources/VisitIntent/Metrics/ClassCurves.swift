@@ -22,8 +22,10 @@ public struct ClassCurves: Codable, Sendable, Equatable {
         case prevalence
     }
 
-    public init(name: String, scores: [Double], positive: [Bool], maxPoints: Int = 200) {
+    public init(name: String, scores raw: [Double], positive: [Bool], maxPoints: Int = 200) {
         self.name = name
+        // A NaN score (a broken model or input) ranks last instead of breaking the sort and the tie loop.
+        let scores = raw.map { $0.isNaN ? -Double.infinity : $0 }
         let pos = positive.filter { $0 }.count, neg = positive.count - pos
         prevalence = positive.isEmpty ? 0 : Double(pos) / Double(positive.count)
         rocAUC = OneVsRestAUC.auc(scores: scores, positive: positive)

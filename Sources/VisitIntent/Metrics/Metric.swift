@@ -66,7 +66,8 @@ public struct OneVsRestAUC: Metric {
         OneVsRestAUC.auc(scores: (0..<labels.count).map { probabilities[$0, classIndex] }, positive: labels.map { Int($0) == classIndex })
     }
 
-    public static func auc(scores: [Double], positive: [Bool]) -> Double? {
+    public static func auc(scores raw: [Double], positive: [Bool]) -> Double? {
+        let scores = raw.map { $0.isNaN ? -Double.infinity : $0 }  // NaN ranks last: a strict weak order for the sort
         let pos = positive.filter { $0 }.count, neg = positive.count - pos
         guard pos > 0, neg > 0 else { return nil }
         let order = scores.indices.sorted { scores[$0] < scores[$1] }

@@ -24,6 +24,7 @@ public struct Reliability: Codable, Sendable, Equatable {
         let predicted = predictedClasses(p)
         for r in 0..<labels.count {
             let c = p[r, Int(predicted[r])]
+            guard c.isFinite else { continue }  // undefined confidence: left out of every bin
             let b = min(binCount - 1, max(0, Int(c * Double(binCount))))
             count[b] += 1
             confidence[b] += c

@@ -48,12 +48,13 @@ public struct SegmentReport: Codable, Sendable, Equatable {
         for (c, indices) in members.enumerated() where !indices.isEmpty && people(indices) < minimumSessions { hidden.insert(c) }
         if !hidden.isEmpty {
             let present = members.indices.filter { !members[$0].isEmpty }
-            var hiddenSessions = hidden.reduce(0) { $0 + members[$1].count }
+            // The hidden union must itself hold k people (the unit of the primary rule).
+            var union = hidden.flatMap { members[$0] }
             for c in present.filter({ !hidden.contains($0) }).sorted(by: { (members[$0].count, $0) < (members[$1].count, $1) })
-            where hiddenSessions < minimumSessions || hidden.count == 1 {
+            where people(union) < minimumSessions || hidden.count == 1 {
                 hidden.insert(c)
-                hiddenSessions += members[c].count
-                if hiddenSessions >= minimumSessions && hidden.count >= 2 { break }
+                union += members[c]
+                if people(union) >= minimumSessions && hidden.count >= 2 { break }
             }
         }
         rows = []

@@ -36,11 +36,27 @@ public struct Calibration: Codable, Sendable, Equatable {
     /// Held-out sessions it was fitted on.
     public var sessions: Int
 
+    /// Refuses a calibration that could not have been fitted (a damaged or hand-edited file).
+    public func validate(classCount k: Int) throws {
+        switch method {
+        case .temperature:
+            guard let t = temperature, t.isFinite, t > 0 else { throw ModelFileError.invalid("the calibration's temperature must be a positive number") }
+        case .isotonic:
+            guard let maps = isotonic, maps.count == (k == 2 ? 1 : k) else { throw ModelFileError.invalid("the isotonic calibration needs one map per class") }
+            for m in maps {
+                guard !m.x.isEmpty, m.x.count == m.y.count, m.x.allSatisfy(\.isFinite), m.y.allSatisfy({ $0.isFinite && $0 >= 0 && $0 <= 1 }),
+                      zip(m.x, m.x.dropFirst()).allSatisfy({ $0 <= $1 }) else {
+                    throw ModelFileError.invalid("an isotonic calibration map is not increasing, finite probabilities")
+                }
+            }
+        }
+    }
+
     /// One Markdown line for model cards.
     public var cardLine: String {
         switch method {
-        case .temperature: "- **Calibration:** temperature T = \(String(format: "%.3f", temperature ?? 1)) (\((temperature ?? 1) > 1 ? "softens over-confident" : "sharpens under-confident") probabilities), fitted on \(sessions) held-out sessions\n"
-        case .isotonic: "- **Calibration:** isotonic, one monotone map per class, fitted on \(sessions) held-out sessions\n"
+        case .temperature: "- **Calibration:** temperature T = \(String(format: "%.3f", temperature ?? 1)) (\((temperature ?? 1) > 1 ? "softens over-confident" : "sharpens under-confident") probabilities), fitted on the \(sessions) held-out sessions that also give the validation figures (so those are optimistic about calibration)\n"
+        case .isotonic: "- **Calibration:** isotonic, one monotone map per class, fitted on the \(sessions) held-out sessions that also give the validation figures (so those are optimistic about calibration)\n"
         }
     }
 
@@ -115,10 +131,19 @@ public struct Calibration: Codable, Sendable, Equatable {
     /// Pool adjacent violators on scores sorted ascending; knots at block
     /// means, thinned to at most 512 to keep model files small.
     static func isotonicFit(scores: [Double], targets: [Int]) -> IsotonicMap {
-        let order = scores.indices.sorted { (scores[$0], $0) < (scores[$1], $1) }
-        var blockX: [Double] = [], blockY: [Double] = [], blockW: [Double] = []
+        let order = scores.indices.filter { scores[$0].isFinite }.sorted { (scores[$0], $0) < (scores[$1], $1) }
+        // Equal scores are one point (their mean target), as scikit-learn pools ties before PAV.
+        var unique: [(x: Double, y: Double, w: Double)] = []
         for i in order {
-            blockX.append(scores[i]); blockY.append(Double(targets[i])); blockW.append(1)
+            if let last = unique.last, last.x == scores[i] {
+                unique[unique.count - 1] = (last.x, (last.y * last.w + Double(targets[i])) / (last.w + 1), last.w + 1)
+            } else {
+                unique.append((scores[i], Double(targets[i]), 1))
+            }
+        }
+        var blockX: [Double] = [], blockY: [Double] = [], blockW: [Double] = []
+        for u in unique {
+            blockX.append(u.x); blockY.append(u.y); blockW.append(u.w)
             while blockY.count >= 2 && blockY[blockY.count - 2] >= blockY[blockY.count - 1] {
                 let w = blockW[blockW.count - 2] + blockW[blockW.count - 1]
                 let yMerged = (blockY[blockY.count - 2] * blockW[blockW.count - 2] + blockY[blockY.count - 1] * blockW[blockW.count - 1]) / w

@@ -79,7 +79,14 @@ public enum ModelFile {
 
     /// Loads any classifier by its kind.
     public static func loadClassifier(path: String) throws -> any Classifier {
-        let (kind, payload) = try readPayload(path: path)
+        guard FileManager.default.fileExists(atPath: path) else { throw ModelFileError.missing(path) }
+        guard let data = FileManager.default.contents(atPath: path) else { throw ModelFileError.unreadable(path) }
+        return try loadClassifier(data: data, path: path)
+    }
+
+    /// Loads any classifier from a model file's bytes (`path` names it in errors).
+    public static func loadClassifier(data: Data, path: String) throws -> any Classifier {
+        let (kind, payload) = try readPayload(data: data, path: path)
         guard let type = ModelRegistry.types[kind] else {
             throw ModelFileError.unknownKind(path, kind)
         }

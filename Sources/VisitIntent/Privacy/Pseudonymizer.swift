@@ -4,12 +4,14 @@ import Foundation
 /// Replaces visitor identifiers by a keyed hash as soon as they are read, so
 /// raw identifiers never reach a model, score file, report or log.
 ///
-/// `pseudonym = h ‖ tag`, `h = hex(HMAC-SHA256(key, id))[0..<28]` and
-/// `tag = hex(HMAC-SHA256(key, "tag:" ‖ h))[0..<4]`: stable for one key (so a
-/// practice can join scores across runs), unlinkable without it; 112 bits
-/// keep collisions negligible for any site's traffic. The tag lets the same
-/// key recognise its own pseudonyms, so reading a file VisitIntent wrote
-/// (converted events, labels, scores) keeps its ids instead of hashing twice.
+/// `pseudonym = h ‖ tag`, `h = hex(HMAC-SHA256(key, id))[0..<16]` and
+/// `tag = hex(HMAC-SHA256(key, "tag:" ‖ h))[0..<16]`: stable for one key (so a
+/// practice can join scores across runs), unlinkable without it. 64 bits of
+/// `h` keep collisions unlikely below billions of visitors; the 64-bit tag
+/// lets the same key recognise its own pseudonyms (a raw 32-hex id, such as
+/// an MD5, passes for one with probability 2⁻⁶⁴), so reading a file
+/// VisitIntent wrote (converted events, labels, scores) keeps its ids
+/// instead of hashing them twice.
 public struct Pseudonymizer: @unchecked Sendable {
     private let key: SymmetricKey
     /// True when no key was given and a random one was drawn: pseudonyms are
@@ -54,7 +56,7 @@ public struct Pseudonymizer: @unchecked Sendable {
     public func pseudonym(_ identifier: String) -> String {
         if isOwnPseudonym(identifier) { return identifier }
         let mac = HMAC<SHA256>.authenticationCode(for: Data(identifier.utf8), using: key)
-        let head = Hex.encode(Array(mac).prefix(14))
+        let head = Hex.encode(Array(mac).prefix(8))
         return head + tag(head)
     }
 
@@ -62,12 +64,12 @@ public struct Pseudonymizer: @unchecked Sendable {
     public func isOwnPseudonym(_ identifier: String) -> Bool {
         let u = identifier.utf8
         guard u.count == 32, u.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return false }
-        return tag(String(identifier.prefix(28))) == identifier.suffix(4)
+        return tag(String(identifier.prefix(16))) == identifier.suffix(16)
     }
 
     private func tag(_ head: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data(("tag:" + head).utf8), using: key)
-        return Hex.encode(Array(mac).prefix(2))
+        return Hex.encode(Array(mac).prefix(8))
     }
 }
 

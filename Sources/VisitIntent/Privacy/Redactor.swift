@@ -48,6 +48,13 @@ public enum Redactor {
             if (isDigit(c) || c == 43 || c == 40 || isHex(c) || c == 58) && (i == 0 || !isWordByte(u[i - 1]) || u[i - 1] == 43) {
                 if let end = ipv6End(u, i) { out.append(contentsOf: ip.utf8); i = end; continue }
             }
+            // An ISO date (2026-11-28) is kept: with a time after it, it would look like a phone number.
+            if isDigit(c) && (i == 0 || !isWordByte(u[i - 1])) && i + 10 <= u.count && (0..<10).allSatisfy({ k in (k == 4 || k == 7) ? u[i + k] == 45 : isDigit(u[i + k]) })
+                && (i + 10 == u.count || !isDigit(u[i + 10])) {
+                out.append(contentsOf: u[i..<(i + 10)])
+                i += 10
+                continue
+            }
             if (isDigit(c) || c == 43 || c == 40) && (i == 0 || !isWordByte(u[i - 1])) {
                 if let end = ipv4End(u, i) { out.append(contentsOf: ip.utf8); i = end; continue }
                 // A phone-like run: digits with spaces, dots, dashes, slashes, parentheses, a leading +.
@@ -163,10 +170,47 @@ public enum Redactor {
     }
 }
 
+/// Redacted URLs and titles by their raw text: a site has few distinct pages,
+/// so the reader redacts each once (bounded, cleared when full).
+public struct RedactionCache {
+    var urls: [String: String] = [:]
+    var texts: [String: String] = [:]
+    public init() {}
+
+    mutating func url(_ raw: String) -> String {
+        if let known = urls[raw] { return known }
+        if urls.count > 100_000 { urls.removeAll(keepingCapacity: true) }
+        let r = Redactor.url(raw)
+        urls[raw] = r
+        return r
+    }
+
+    mutating func text(_ raw: String) -> String {
+        if let known = texts[raw] { return known }
+        if texts.count > 100_000 { texts.removeAll(keepingCapacity: true) }
+        let r = Redactor.text(raw)
+        texts[raw] = r
+        return r
+    }
+}
+
 extension RawEvent {
+    /// Redacts every free-text field in place, remembering answers in `cache`.
+    public mutating func redactPersonalData(cache: inout RedactionCache) {
+        if let u = url { url = cache.url(u) }
+        if let r = referrer { referrer = cache.url(r) }
+        if let t = title { title = cache.text(t) }
+        var rest = self
+        rest.url = nil; rest.referrer = nil; rest.title = nil
+        rest.redactPersonalData()
+        rest.url = url; rest.referrer = referrer; rest.title = title
+        self = rest
+    }
+
     /// Redacts every free-text field in place (see `Redactor`): run by the
     /// reader on each record, before anything else sees it.
     public mutating func redactPersonalData() {
+        if let e = event, EventKind(name: e) == .other { event = Redactor.text(e) }
         if let u = url { url = Redactor.url(u) }
         if let r = referrer { referrer = Redactor.url(r) }
         if let t = title { title = Redactor.text(t) }

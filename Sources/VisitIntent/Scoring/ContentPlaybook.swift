@@ -2,7 +2,7 @@ import Foundation
 
 /// What to show a visitor, by predicted intent, dominant topic and whether
 /// the visit comes before or after a consultation (format in
-/// `docs/playbook.md`; the bundled clinic's is `datasets/clinic-playbook.yaml`).
+/// `docs/scoring.md`; the bundled clinic's is `datasets/clinic-playbook.yaml`).
 ///
 /// Rules are tried in order and the first whose conditions all hold wins; a
 /// rule without conditions is the catch-all.
@@ -71,7 +71,13 @@ public struct ContentPlaybook: Sendable, Equatable {
             }
             rules.append(Rule(intent: try scalar("intent"), topic: try scalar("topic"), stage: stage, content: content, url: try scalar("url")))
         }
-        let events = (map["consultation_events"] as? [Any])?.map { "\($0)" } ?? ["booking"]
+        var events = ["booking"]
+        if let v = map["consultation_events"] {
+            guard let list = v as? [Any], !list.isEmpty, list.allSatisfy({ !($0 is [Any]) && !($0 is [String: Any]) }) else {
+                throw fail("'consultation_events' must be a list of event names, e.g. [booking]")
+            }
+            events = list.map { "\($0)" }
+        }
         return ContentPlaybook(rules: rules, consultationEvents: events)
     }
 }

@@ -1,18 +1,28 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Puts unordered events in time order with bounded memory: events are
 /// spilled to one temporary file per UTC day (canonical JSON Lines, ids
-/// already pseudonymous), then read back a day at a time and sorted. Memory
-/// is bounded by the busiest day, not by the input.
+/// already pseudonymous, text redacted), then read back a day at a time and
+/// sorted. Memory is bounded by the busiest day plus a fixed write buffer.
+/// Files are opened only to append a buffer, so any number of days works,
+/// and live in a private (0700) directory removed at the end.
 public final class DaySpill {
     let directory: String
-    private var writers: [Int64: FileHandle] = [:]
     private var buffers: [Int64: [UInt8]] = [:]
+    private var buffered = 0
+    private var days = Set<Int64>()
     public private(set) var events = 0
+    /// Bytes held in memory across days before they are written out.
+    static let budget = 32 << 20
 
     public init() throws {
         directory = NSTemporaryDirectory() + "visitintent-sort-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        guard mkdir(directory, 0o700) == 0 else {
+            throw AtomicFileError(path: directory, detail: "cannot create a temporary sort directory: \(String(cString: strerror(errno)))")
+        }
     }
 
     deinit { try? FileManager.default.removeItem(atPath: directory) }
@@ -21,33 +31,40 @@ public final class DaySpill {
 
     public func add(_ event: RawEvent) throws {
         let day = Timestamp.floorDiv(event.timestamp!.epochMilliseconds, 86_400_000)
-        buffers[day, default: []].append(contentsOf: Array(event.canonicalJSONLine.utf8))
-        buffers[day]!.append(0x0A)
+        let line = Array(event.canonicalJSONLine.utf8) + [0x0A]
+        buffers[day, default: []].append(contentsOf: line)
+        buffered += line.count
+        days.insert(day)
         events += 1
-        if buffers[day]!.count > 1 << 20 { try write(day) }
+        if buffered > Self.budget { try writeAll() }
     }
 
-    private func write(_ day: Int64) throws {
-        guard let bytes = buffers[day], !bytes.isEmpty else { return }
-        if writers[day] == nil {
-            FileManager.default.createFile(atPath: path(day), contents: nil)
-            guard let h = FileHandle(forWritingAtPath: path(day)) else { throw AtomicFileError(path: path(day), detail: "cannot create a temporary sort file") }
-            writers[day] = h
+    private func writeAll() throws {
+        for (day, bytes) in buffers where !bytes.isEmpty {
+            guard let file = fopen(path(day), "ab") else {
+                throw AtomicFileError(path: path(day), detail: "cannot write a temporary sort file: \(String(cString: strerror(errno)))")
+            }
+            let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
+            let closed = fclose(file)
+            guard written == bytes.count, closed == 0 else { throw AtomicFileError(path: path(day), detail: "cannot write a temporary sort file (disk full?)") }
         }
-        try writers[day]!.write(contentsOf: bytes)
-        buffers[day] = []
+        buffers = [:]
+        buffered = 0
     }
 
     /// Calls `body` with each event in time order (stable for equal times).
-    public func forEachInOrder(reader: EventReader, _ body: (RawEvent) throws -> Void) throws {
-        for day in buffers.keys { try write(day) }
-        for h in writers.values { try h.close() }
-        for day in writers.keys.sorted() {
+    /// `reader` gives the pseudonymizer; the spill files are read as canonical JSON Lines.
+    public func forEachInOrder(reader user: EventReader, _ body: (RawEvent) throws -> Void) throws {
+        var options = EventReader.Options()
+        options.format = .jsonl
+        let reader = EventReader(options: options, pseudonymizer: user.pseudonymizer)
+        try writeAll()
+        for day in days.sorted() {
             var dayEvents: [RawEvent] = []
             _ = try reader.forEachEvent(path: path(day)) { dayEvents.append($0) }
             let order = dayEvents.indices.sorted { (dayEvents[$0].timestamp!.epochMilliseconds, $0) < (dayEvents[$1].timestamp!.epochMilliseconds, $1) }
             for i in order { try body(dayEvents[i]) }
-            try? FileManager.default.removeItem(atPath: path(day))
+            unlink(path(day))
         }
     }
 }

@@ -21,11 +21,11 @@ public struct ReasonCode: Codable, Sendable, Equatable {
     /// The column's label with its value: "2 pricing pages viewed", "arrived from
     /// medical directory", "not: opened the booking page", "deepest scroll (%): 90".
     static func phrase(_ column: FeatureColumn, _ v: Float) -> String {
-        if v.isNaN { return "\(column.label): unknown" }
+        if !v.isFinite { return "\(column.label): unknown" }
         let indicator = column.transform == .none && (v == 0 || v == 1) && column.levels == nil
             && !column.name.hasPrefix("hour_") && !column.name.hasPrefix("max_scroll")
         if indicator { return v == 1 ? column.label : "not: \(column.label)" }
-        if let levels = column.levels, v >= 0, Int(v) < levels.count, v == v.rounded() { return "\(column.name) is \(levels[Int(v)])" }
+        if let levels = column.levels, v >= 0, v < Float(levels.count), v == v.rounded() { return "\(column.name) is \(levels[Int(v)])" }
         let text = v == v.rounded() && abs(v) < 1e7 ? String(Int(v)) : String(format: "%.1f", v)
         // Counts and durations read as "<n> <label>"; other measures as "<label>: <n>".
         return column.transform == .log1p ? "\(text) \(column.label)" : "\(column.label): \(text)"

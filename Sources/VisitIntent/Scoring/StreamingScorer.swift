@@ -61,6 +61,7 @@ public final class StreamingScorer {
     private var lastSeen: [String: Int64] = [:]
     private var history: [String: History] = [:]
     private var maxTime: Int64 = .min
+    private lazy var nextFlush = options.chunkEvents
     public private(set) var summary = Summary()
     let timeoutMs: Int64
 
@@ -77,12 +78,21 @@ public final class StreamingScorer {
     public func add(_ event: RawEvent, file: String = "events") throws {
         let visitor = event.visitorId!, t = event.timestamp!.epochMilliseconds
         summary.events += 1
-        if let h = history[visitor], t < h.lastScoredEnd { throw Failure.notTimeOrdered(file: file, event: summary.events) }
+        // An event of an already-scored visitor within the timeout of its last scored session
+        // belongs to that session: the input is out of order, and scoring on would split it.
+        if let h = history[visitor], t <= h.lastScoredEnd + timeoutMs, lastSeen[visitor] == nil {
+            throw Failure.notTimeOrdered(file: file, event: summary.events)
+        }
         buffer.append(event)
         lastSeen[visitor] = max(lastSeen[visitor] ?? .min, t)
         maxTime = max(maxTime, t)
         summary.peakBufferedEvents = max(summary.peakBufferedEvents, buffer.count)
-        if buffer.count >= options.chunkEvents { try flush(idleBefore: maxTime - timeoutMs) }
+        if buffer.count >= nextFlush {
+            try flush(idleBefore: maxTime - timeoutMs)
+            // Visitors still active stay buffered: wait for another chunk before scanning again,
+            // so a long-running visitor cannot make every event rescan the buffer.
+            nextFlush = buffer.count + options.chunkEvents
+        }
     }
 
     /// Scores everything still buffered and writes pending rows.

@@ -105,8 +105,8 @@ public struct FeatureTable: Sendable {
                     case "true": storage[r * d + k] = 1
                     case "false": storage[r * d + k] = 0
                     default:
-                        guard let v = Double(texts[r]), v.isFinite else {
-                            throw InputError(file: path, line: r + 2, field: name, reason: .badValue, detail: "expected a number")
+                        guard let v = Double(texts[r]), v.isFinite, Float(v).isFinite else {
+                            throw InputError(file: path, line: r + 2, field: name, reason: .badValue, detail: "expected a number within ±3.4e38")
                         }
                         storage[r * d + k] = Float(v)
                     }

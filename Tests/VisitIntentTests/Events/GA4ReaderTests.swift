@@ -103,4 +103,21 @@ import VisitIntentTestSupport
             #expect((0..<fa.values.columns).map { fa.values[ra, $0] } == (0..<fb.values.columns).map { fb.values[rb, $0] })
         }
     }
+
+    /// Found in review: numbers at the edges trapped instead of being refused.
+    @Test func extremeNumbersAreRefusedOrIgnoredNotFatal() throws {
+        let lines = [
+            #"{"event_timestamp":"-9223372036854775808","event_name":"page_view","user_pseudo_id":"1.2","event_params":[{"key":"page_location","value":{"string_value":"https://a.fr/"}}]}"#,
+            #"{"event_timestamp":"1764489600123456","event_name":"user_engagement","user_pseudo_id":"1.2","event_params":[{"key":"engagement_time_msec","value":{"double_value":1e300}},{"key":"ga_session_id","value":{"string_value":"nan"}}]}"#,
+        ]
+        var o = EventReader.Options()
+        o.skipInvalid = true
+        o.format = .ga4
+        var kept = 0
+        let summary = try EventReader(options: o, pseudonymizer: T.key).forEachEvent(path: T.write(lines.joined(separator: "\n") + "\n", name: "edge.json")) { e in
+            kept += 1
+            #expect(e.engagementMs == nil)
+        }
+        #expect(summary.skipped.total == 1 && kept == 1)
+    }
 }

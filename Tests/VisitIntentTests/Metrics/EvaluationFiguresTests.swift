@@ -110,5 +110,13 @@ import VisitIntentTestSupport
         #expect(abs(p[0, 1] - 0) < 1e-12 && abs(p[5, 1] - 1) < 1e-12)
         #expect((0..<6).allSatisfy { abs(p[$0, 0] + p[$0, 1] - 1) < 1e-12 })
     }
-}
 
+    /// Found in review: a NaN score made the curve's tie loop spin forever.
+    @Test func nanScoresRankLastInsteadOfHanging() {
+        let c = ClassCurves(name: "x", scores: [0.9, .nan, 0.4, .nan], positive: [true, false, true, false])
+        #expect(c.rocAUC == 1)
+        #expect(c.roc.last! == [1, 1])
+        let r = Reliability(probabilities: Self.matrix([[.nan, .nan], [0.8, 0.2]]), labels: [0, 0])
+        #expect(r.bins.reduce(0) { $0 + $1.sessions } == 1)
+    }
+}

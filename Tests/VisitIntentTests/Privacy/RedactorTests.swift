@@ -15,6 +15,7 @@ import VisitIntentTestSupport
         ("v6 2001:db8::ff00:42:8329 end", "v6 [ip] end"),
         ("injections acide hyaluronique 2026", "injections acide hyaluronique 2026"),
         ("rdv le 30/11/2026 à 14:30:00", "rdv le 30/11/2026 à 14:30:00"),
+        ("RDV 2026-11-28 10:30", "RDV 2026-11-28 10:30"),
         ("prix 350 € à 1 200 €", "prix 350 € à 1 200 €"),
         ("café@", "café@"),
         ("dossier12345678 merci612345678", "dossier[number] merci[number]"),  // found by fuzzing: digits glued to letters
@@ -30,6 +31,8 @@ import VisitIntentTestSupport
         #expect(Redactor.url("https://www.clinique.fr/patient/jean%40dupont.fr/dossier/99887766") == "https://www.clinique.fr/patient/[email]/dossier/[number]")
         #expect(Redactor.url("http://user:secret@10.0.0.7:8080/x") == "http://[ip]:8080/x")
         #expect(Redactor.url("/faq") == "/faq")
+        // One broken escape does not keep the others from being decoded (and redacted).
+        #expect(Redactor.url("https://site.fr/dossier/patient%40x.fr/%FF") == "https://site.fr/dossier/[email]/\u{FFFD}")
         // Found by fuzzing: text before "://" that is not a scheme is redacted like the rest.
         #expect(Redactor.url("patient 0612345678 see https://x.fr/") == "patient [phone] see https://x.fr/")
     }

@@ -61,7 +61,7 @@ import VisitIntentTestSupport
         let chunk = 2_000
         let (_, summary) = try Self.stream(dir + "/events.jsonl", model: model, chunk: chunk)
         // The buffer never holds much more than a chunk: idle visitors leave it at every flush.
-        #expect(summary.peakBufferedEvents <= chunk + 50)
+        #expect(summary.peakBufferedEvents <= chunk + 200)  // a chunk plus the events of visitors still active
         #expect(summary.events == data.readSummary.kept)
         // Reversed lines: the scorer stops with a clear error; DaySpill puts them in order again.
         let lines = try String(contentsOfFile: dir + "/events.jsonl", encoding: .utf8).split(separator: "\n")
