@@ -45,6 +45,22 @@ Benchmarks (BENCHMARKS below; a new one is one function and one entry):
              `intent features` on the small size for context (the same read,
              sessionize and feature work without a model). No peer. Its rows
              also go to bench/out/scoring.json. It needs about 3.5 GB free.
+  service    `intent serve` (on a free loopback port, INTENT_PSEUDONYM_KEY set,
+             --playbook clinic-playbook.yaml) under wrk (Debian's package,
+             installed with apt-get when missing): POST /v1/score with one
+             4-event session on the clinic site for models/clinic-gbdt.json and
+             models/clinic-logistic.json, and once with a feature row (gbdt).
+             (a) ≈ 2,000 requests/s: wrk has no fixed-rate mode, so each of
+             21 connections (1 thread) waits 10 ms after every answer (a Lua
+             delay()); the connections are scaled once when the rate falls
+             short. Latency runs from a request's write to its answer, without
+             wrk2's coordinated-omission correction. (b) Closed loop, -t1 -c4:
+             max throughput. 10 s each after a 2 s warm-up per server; p50/p90/
+             p99, requests/s, errors (socket errors, non-2xx/3xx, and non-2xx
+             counted by the server's /metrics) and the issue's goal (p99 < 2 ms
+             at 2,000 requests/s, zero errors). wrk and the server share the
+             machine's cores. The server is stopped with SIGTERM (SIGKILL after
+             5 s). No peer. Its rows also go to bench/out/service.json.
 
 In time rows the ratio column is peer time / our time: above 1 means
 VisitIntent is faster. In quality rows it is the difference ours − peer.
@@ -52,14 +68,20 @@ VisitIntent is faster. In quality rows it is the difference ours − peer.
 import argparse
 import datetime
 import json
+import math
 import os
 import platform
 import re
+import resource
 import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BENCH)
@@ -1267,6 +1289,484 @@ def bench_scoring(ctx):
     return rows
 
 
+# -------------------------------------------------------------------- service
+
+SERVICE_RATE = 2_000                   # requests/s: the issue's fixed rate …
+SERVICE_GOAL_P99_MS = 2.0              # … at which p99 must stay below 2 ms, with zero errors
+SERVICE_DURATION_S = 10                # each measured wrk run
+SERVICE_WARMUP_S = 2                   # one closed-loop run per server before measuring (not reported)
+SERVICE_CLOSED = (1, 4)                # wrk threads, connections of the closed-loop (max throughput) runs
+SERVICE_DELAY_MS = 10                  # fixed rate: each connection waits this long after every answer …
+SERVICE_CONNECTIONS = 21               # … so 21 connections × (10 ms + ≈ 0.5 ms) ≈ 2,000 requests/s
+SERVICE_MAX_CONNECTIONS = 2 * SERVICE_CONNECTIONS
+SERVICE_RATE_TOLERANCE = 0.9           # a fixed-rate run below 90% of the rate does not decide the goal
+SERVICE_WRK_TIMEOUT = "2s"             # wrk's own default, explicit: slower answers count as timeouts
+SERVICE_START_TIMEOUT = 30             # seconds for /healthz to answer after `intent serve` starts
+SERVICE_STOP_GRACE = 5                 # seconds between SIGTERM and SIGKILL
+SERVICE_PSEUDONYM_KEY = "visitintent-bench-service"  # pseudonymises the bench's made-up ids; nothing secret
+SERVICE_MODELS = {"gbdt": os.path.join(ROOT, "models", "clinic-gbdt.json"),
+                  "logistic": os.path.join(ROOT, "models", "clinic-logistic.json")}
+SERVICE_RESULTS = os.path.join(OUT, "service.json")
+_SITE = "https://www.clinique-lumiere.fr"
+# One session of canonical events on the bundled clinic site (as in notebooks-md/08-scoring-service.md).
+SERVICE_BODIES = {
+    "session": {"events": [
+        {"visitor_id": "v-123", "timestamp": "2026-11-30T10:00:00+01:00", "event": "page_view",
+         "url": _SITE + "/acide-hyaluronique/levres", "device": "mobile", "referrer": "https://www.google.com/",
+         "source": "google", "medium": "organic"},
+        {"visitor_id": "v-123", "timestamp": "2026-11-30T10:01:10+01:00", "event": "scroll",
+         "url": _SITE + "/acide-hyaluronique/levres", "scroll_pct": 75},
+        {"visitor_id": "v-123", "timestamp": "2026-11-30T10:02:00+01:00", "event": "page_view",
+         "url": _SITE + "/tarifs/acide-hyaluronique", "device": "mobile"},
+        {"visitor_id": "v-123", "timestamp": "2026-11-30T10:04:30+01:00", "event": "page_view",
+         "url": _SITE + "/avant-apres/levres", "device": "mobile"}]},
+    "features": {"features": {"page_views": 4}},
+}
+SERVICE_BODY_LABELS = {"session": "session of 4 events", "features": "feature row"}
+# (model, [(mode, body)]): one server per model; the feature row once, on the gbdt server.
+SERVICE_PLAN = (("gbdt", (("fixed", "session"), ("fixed", "features"), ("closed", "session"))),
+                ("logistic", (("fixed", "session"), ("closed", "session"))))
+SERVICE_TIME_UNITS_MS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3, "h": 3600e3}
+_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never through a proxy
+
+
+def _run_logged(cmd, label, timeout, env=None):
+    """subprocess.run with a timeout; stdout/stderr also go to bench/out/logs/<label>.{out,err}."""
+    os.makedirs(LOGS, exist_ok=True)
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env,
+                           stdin=subprocess.DEVNULL, errors="replace")
+    except subprocess.TimeoutExpired:
+        raise Failed(f"{os.path.basename(cmd[0])} did not finish within {timeout} s (stopped)")
+    except OSError as exc:
+        raise Failed(f"cannot run {os.path.basename(cmd[0])}: {exc.strerror or exc}")
+    for ext, text in (("out", r.stdout), ("err", r.stderr)):
+        with open(os.path.join(LOGS, f"{label}.{ext}"), "w") as fh:
+            fh.write(text or "")
+    return r
+
+
+def _ensure_wrk(doc):
+    """The wrk executable; Debian's package is installed with apt-get when missing."""
+    path = shutil.which("wrk")
+    if not path:
+        apt = shutil.which("apt-get")
+        if not apt:
+            raise Failed("wrk is not installed and apt-get is unavailable: install wrk, then run again")
+        if os.geteuid() != 0:
+            raise Failed("wrk is not installed; installing it needs root: apt-get install wrk")
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        install = [apt, "install", "-y", "-q", "--no-install-recommends", "wrk"]
+        print("bench: installing wrk with apt-get", flush=True)
+        r = _run_logged(install, "service-apt-install", 900, env)
+        if r.returncode != 0:  # a stale package index: update once and retry
+            _run_logged([apt, "update", "-q"], "service-apt-update", 900, env)
+            r = _run_logged(install, "service-apt-install-2", 900, env)
+        path = shutil.which("wrk")
+        if not path:
+            raise Failed("apt-get install wrk failed: " + _short_reason(r.stderr or r.stdout, r.returncode))
+        doc["wrk_installed_by_bench"] = True
+    r = _run_logged([path, "-v"], "service-wrk-version", 30)  # prints its version and usage, exits 1
+    first = (r.stdout or r.stderr or "").strip().splitlines()
+    doc["wrk"] = {"path": path, "version": first[0] if first else None}
+    return path
+
+
+def _lua_script(name, body, delay_ms=None):
+    """A wrk script: POST `body`; with delay_ms each connection waits that long after every answer;
+    done() prints the exact numbers as one BENCH-JSON line after wrk's own report."""
+    text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+    assert "]==]" not in text
+    lines = ["-- written by bench/run.py (service)", 'wrk.method = "POST"',
+             'wrk.headers["Content-Type"] = "application/json"', f"wrk.body = [==[{text}]==]"]
+    if delay_ms is not None:
+        lines += ["function delay()", f"  return {int(delay_ms)}", "end"]
+    fields = [("requests", "summary.requests"), ("duration_us", "summary.duration"), ("bytes", "summary.bytes"),
+              ("connect", "summary.errors.connect"), ("read", "summary.errors.read"),
+              ("write", "summary.errors.write"), ("status", "summary.errors.status"),
+              ("timeout", "summary.errors.timeout"), ("mean_us", "latency.mean"), ("max_us", "latency.max")]
+    fields += [(f"p{str(q).replace('.', '_')}_us", f"latency:percentile({q})") for q in (50, 75, 90, 99, 99.9)]
+    fmt = ",".join(f'"{k}":%.3f' for k, _ in fields)
+    lines += ["function done(summary, latency, requests)",
+              f"  io.write(string.format('BENCH-JSON {{{fmt}}}\\n', {', '.join(v for _, v in fields)}))",
+              "end"]
+    path = os.path.join(OUT, f"service-{name}.lua")
+    with open(path, "w") as fh:
+        fh.write("\n".join(lines) + "\n")
+    return path
+
+
+def _wrk_ms(value, unit):
+    return float(value) * SERVICE_TIME_UNITS_MS[unit]
+
+
+def _parse_wrk(text):
+    """wrk's report: latency distribution (ms), requests, requests/s, socket errors, non-2xx/3xx."""
+    out = {}
+    for q, value, unit in re.findall(r"^\s*(50|75|90|99)%\s+([\d.]+)(us|ms|s|m|h)\s*$", text, re.M):
+        out[f"p{q}_ms"] = _wrk_ms(value, unit)
+    m = re.search(r"^\s*(\d+) requests in ([\d.]+)(us|ms|s|m|h)", text, re.M)
+    if m:
+        out["requests"] = int(m.group(1))
+        out["seconds"] = _wrk_ms(m.group(2), m.group(3)) / 1000.0
+    m = re.search(r"^Requests/sec:\s*([\d.]+)", text, re.M)
+    if m:
+        out["requests_per_second"] = float(m.group(1))
+    # Both lines are printed only when their counts are not zero.
+    m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    out["socket_errors"] = dict(zip(("connect", "read", "write", "timeout"),
+                                    map(int, m.groups()) if m else (0, 0, 0, 0)))
+    m = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    out["non_2xx_3xx"] = int(m.group(1)) if m else 0
+    out["errors"] = out["non_2xx_3xx"] + sum(out["socket_errors"].values())
+    m = re.search(r"^BENCH-JSON (\{.*\})\s*$", text, re.M)
+    if m:
+        try:
+            out["exact"] = json.loads(m.group(1))
+        except ValueError:
+            pass
+    missing = [k for k in ("p50_ms", "p75_ms", "p90_ms", "p99_ms", "requests", "requests_per_second")
+               if k not in out]
+    if missing:
+        raise Failed(f"wrk printed no {', '.join(missing)} (see the log)")
+    return out
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _die_with_parent():
+    """preexec_fn for the server: Linux delivers SIGKILL to it if this harness dies first."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
+def _http(port, path, body=None, timeout=5.0):
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=body,
+                                 headers={"Content-Type": "application/json"} if body is not None else {})
+    try:
+        with _NO_PROXY.open(req, timeout=timeout) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def _proc_cpu_seconds(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _proc_peak_rss_mib(pid):
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            m = re.search(r"VmHWM:\s*(\d+) kB", fh.read())
+        return int(m.group(1)) / 1024.0 if m else None
+    except OSError:
+        return None
+
+
+def _server_statuses(port):
+    """visitintent_http_requests_total by status, from /metrics (None when unreadable)."""
+    try:
+        status, body = _http(port, "/metrics")
+    except (OSError, urllib.error.URLError):
+        return None
+    if status != 200:
+        return None
+    return {s: int(float(n)) for s, n in
+            re.findall(r'^visitintent_http_requests_total\{status="(\d+)"\}\s+(\S+)', body.decode(errors="replace"),
+                       re.M)}
+
+
+class _Server:
+    """`intent serve` on a free loopback port, ready once /healthz answers; stop() never leaves it running."""
+
+    def __init__(self, ctx, kind, model):
+        self.ctx, self.kind, self.model = ctx, kind, model
+        self.proc, self.port, self.cmd, self.info = None, None, None, {"model": model, "kind": kind}
+
+    def start(self):
+        env = dict(os.environ, INTENT_PSEUDONYM_KEY=SERVICE_PSEUDONYM_KEY)
+        reason = "no attempt"
+        for attempt in (1, 2):  # a second port when the first was taken in between
+            self.port = _free_port()
+            self.cmd = [self.ctx.intent, "serve", "--model", self.model, "--port", str(self.port), "--quiet",
+                        "--playbook", PLAYBOOK]
+            self.log_path = os.path.join(LOGS, f"service-{self.kind}-server.log")
+            log(f"service: starting intent serve --model {os.path.relpath(self.model, ROOT)} on port {self.port}")
+            with open(self.log_path, "w") as fh:
+                try:
+                    self.proc = subprocess.Popen(self.cmd, stdout=fh, stderr=subprocess.STDOUT,
+                                                 stdin=subprocess.DEVNULL, env=env, preexec_fn=_die_with_parent)
+                except OSError as exc:
+                    raise Failed(f"cannot run intent serve: {exc.strerror or exc}")
+            t0 = time.perf_counter()
+            while True:
+                if self.proc.poll() is not None:
+                    with open(self.log_path, errors="replace") as fh:
+                        reason = "intent serve exited (status %d): %s" % (
+                            self.proc.returncode, _short_reason(fh.read(), self.proc.returncode))
+                    break
+                try:
+                    status, body = _http(self.port, "/healthz", timeout=1.0)
+                    if status == 200:
+                        self.info.update(port=self.port, command=self.cmd, ready_seconds=time.perf_counter() - t0,
+                                         healthz=json.loads(body or b"{}"), attempt=attempt)
+                        return self
+                except (OSError, urllib.error.URLError, ValueError):
+                    pass
+                if time.perf_counter() - t0 > SERVICE_START_TIMEOUT:
+                    self.stop()
+                    raise Failed(f"/healthz did not answer within {SERVICE_START_TIMEOUT} s")
+                time.sleep(0.1)
+        self.proc = None
+        raise Failed(reason)
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self):
+        """SIGTERM, then SIGKILL after SERVICE_STOP_GRACE seconds; returns how it went."""
+        proc, info = self.proc, {}
+        if proc is None:
+            return info
+        if proc.poll() is not None:
+            info = {"stopped_by": "had exited by itself", "exit_status": proc.returncode}
+        else:
+            info["peak_rss_mib"] = _proc_peak_rss_mib(proc.pid)
+            info["cpu_seconds"] = _proc_cpu_seconds(proc.pid)
+            t0 = time.perf_counter()
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=SERVICE_STOP_GRACE)
+                info["stopped_by"] = "SIGTERM"
+            except subprocess.TimeoutExpired:
+                log(f"service: server (pid {proc.pid}) still running {SERVICE_STOP_GRACE} s after SIGTERM; SIGKILL")
+                proc.kill()
+                try:
+                    proc.wait(timeout=10)
+                    info["stopped_by"] = f"SIGKILL ({SERVICE_STOP_GRACE} s after SIGTERM)"
+                except subprocess.TimeoutExpired:
+                    info["stopped_by"] = f"still running 10 s after SIGKILL (pid {proc.pid})"
+            info["stop_seconds"] = time.perf_counter() - t0
+            info["exit_status"] = proc.returncode
+        self.proc = None
+        self.info["stop"] = info
+        return info
+
+
+def _wrk_run(ctx, wrk, server, script, label, threads, connections, seconds):
+    """One wrk run against the server with the server's CPU time, wrk's CPU time and the server's own
+    count of answers by status over the run."""
+    url = f"http://127.0.0.1:{server.port}/v1/score"
+    cmd = [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", SERVICE_WRK_TIMEOUT,
+           "-s", script, url]
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    statuses0 = _server_statuses(server.port)
+    cpu0 = _proc_cpu_seconds(server.proc.pid)
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    r = _run_logged(cmd, label, seconds + 60)
+    wall = time.perf_counter() - t0
+    ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu1 = _proc_cpu_seconds(server.proc.pid) if server.alive() else None
+    statuses1 = _server_statuses(server.port) if server.alive() else None
+    if not server.alive():
+        raise Failed(f"the server exited during the run (status {server.proc.returncode})")
+    if r.returncode != 0:
+        raise Failed("wrk: " + _short_reason(r.stderr or r.stdout, r.returncode))
+    res = _parse_wrk(r.stdout)
+    res.update(command=cmd, threads=threads, connections=connections, duration_seconds=seconds, wall_seconds=wall,
+               load_average_before=load, wrk_cpu_seconds=(ru1.ru_utime + ru1.ru_stime) - (ru0.ru_utime + ru0.ru_stime))
+    if cpu0 is not None and cpu1 is not None:
+        res["server_cpu_seconds"] = cpu1 - cpu0
+        res["server_cpu_us_per_request"] = (cpu1 - cpu0) / res["requests"] * 1e6 if res["requests"] else None
+    if statuses0 is not None and statuses1 is not None:
+        # (the /metrics scrape before the run is itself counted as one 200)
+        diff = {s: n - statuses0.get(s, 0) for s, n in statuses1.items() if n - statuses0.get(s, 0)}
+        res["server_answers_by_status"] = diff
+        res["server_non_2xx"] = sum(n for s, n in diff.items() if not s.startswith("2"))
+    return res
+
+
+def _service_preflight(server, body):
+    """One request by urllib: the body must be answered 200 with an intent before wrk runs."""
+    data = json.dumps(body, separators=(",", ":")).encode()
+    try:
+        status, answer = _http(server.port, "/v1/score", data)
+    except (OSError, urllib.error.URLError) as exc:
+        raise Failed(f"preflight request failed: {exc}")
+    try:
+        intent = json.loads(answer).get("intent")
+    except (ValueError, AttributeError):
+        intent = None
+    if status != 200 or not intent:
+        raise Failed(f"preflight: HTTP {status}: {_clip(answer.decode(errors='replace'), 60)}")
+    return {"status": status, "intent": intent, "answer_bytes": len(answer)}
+
+
+def _ms3(res):
+    return f"{res['p50_ms']:.2f} / {res['p90_ms']:.2f} / {res['p99_ms']:.2f} ms"
+
+
+def _service_goal(res):
+    """met / not met / undecided. A run short of the rate is not met when its p99 or errors already
+    fail (more load would not help them), and undecided otherwise."""
+    rps, p99, errors = res["requests_per_second"], res["p99_ms"], res["errors"] + res.get("server_non_2xx", 0)
+    short = rps < SERVICE_RATE_TOLERANCE * SERVICE_RATE
+    why = [f"p99 {p99:.2f} ms"] if p99 >= SERVICE_GOAL_P99_MS else []
+    why += [f"{errors:,} errors"] if errors else []
+    if why:
+        if short:
+            why.append(f"at only {rps:,.0f} req/s" + (": the server saturates" if res["p50_ms"] > SERVICE_DELAY_MS / 2
+                                                       else ""))
+        return False, f"not met ({', '.join(why)})"
+    if short:
+        return None, f"undecided: {rps:,.0f} req/s is below {SERVICE_RATE_TOLERANCE:.0%} of {SERVICE_RATE:,}"
+    return True, "met"
+
+
+def bench_service(ctx):
+    """`intent serve` under wrk on loopback: latency percentiles at ≈ 2,000 requests/s and closed-loop
+    throughput, for the bundled gbdt and logistic models. No peer."""
+    rows = []
+    doc = {"goal": {"rate": SERVICE_RATE, "p99_ms_below": SERVICE_GOAL_P99_MS, "errors": 0},
+           "method": {"fixed_rate": f"wrk -t1 -cN, delay() {SERVICE_DELAY_MS} ms per connection after each answer "
+                                    f"(N starts at {SERVICE_CONNECTIONS}, scaled once when the rate falls short); "
+                                    "latency from the request's write to its answer (no coordinated-omission "
+                                    "correction, unlike wrk2)",
+                      "closed_loop": f"wrk -t{SERVICE_CLOSED[0]} -c{SERVICE_CLOSED[1]}",
+                      "duration_seconds": SERVICE_DURATION_S, "warmup_seconds": SERVICE_WARMUP_S,
+                      "wrk_timeout": SERVICE_WRK_TIMEOUT,
+                      "note": "wrk and the server share this machine's cores"},
+           "cpus": os.cpu_count(), "bodies": SERVICE_BODIES, "intent_mtime": [_mtime(ctx.intent)],
+           "servers": [], "runs": []}
+
+    def save():
+        with open(SERVICE_RESULTS + ".tmp", "w") as fh:
+            json.dump(dict(doc, rows=rows), fh, indent=1)
+        os.replace(SERVICE_RESULTS + ".tmp", SERVICE_RESULTS)
+
+    try:
+        wrk = _ensure_wrk(doc)
+    except Failed as exc:
+        log(f"service: skipped: {exc}")
+        rows.append(row("service", "", na(f"skipped: {exc}"), "—", "—", "", {"error": str(exc)}))
+        save()
+        return rows
+
+    scripts = {}
+    for name, body in SERVICE_BODIES.items():
+        scripts[("closed", name)] = _lua_script(f"{name}-closed", body)
+        scripts[("fixed", name)] = _lua_script(f"{name}-fixed", body, SERVICE_DELAY_MS)
+    state = {"connections": SERVICE_CONNECTIONS}
+
+    def fixed_rate(server, name, label):
+        attempts = []
+        while True:
+            conns = state["connections"]
+            log(f"service: {label}: wrk -t1 -c{conns}, {SERVICE_DELAY_MS} ms delay, {SERVICE_DURATION_S} s")
+            res = _wrk_run(ctx, wrk, server, scripts[("fixed", name)], f"{label}-c{conns}", 1, conns,
+                           SERVICE_DURATION_S)
+            attempts.append(res)
+            rps = res["requests_per_second"]
+            # Short of the rate because of the pacing (not a saturated server): more connections, once.
+            if len(attempts) > 1 or rps >= SERVICE_RATE_TOLERANCE * SERVICE_RATE or res["errors"] \
+                    or res["p50_ms"] > SERVICE_DELAY_MS / 2:
+                break
+            more = min(SERVICE_MAX_CONNECTIONS, math.ceil(conns * SERVICE_RATE / max(rps, 1.0)))
+            if more <= conns:
+                break
+            log(f"service: {label}: {rps:,.0f} req/s with {conns} connections; again with {more}")
+            state["connections"] = more
+        res = dict(attempts[-1])
+        if len(attempts) > 1:
+            res["earlier_attempts"] = attempts[:-1]
+        return res
+
+    for kind, plan in SERVICE_PLAN:
+        server = _Server(ctx, kind, SERVICE_MODELS[kind])
+        try:
+            server.start()
+            log(f"service: {kind}: warm-up {SERVICE_WARMUP_S} s")
+            _service_preflight(server, SERVICE_BODIES["session"])
+            warm = _wrk_run(ctx, wrk, server, scripts[("closed", "session")], f"service-{kind}-warmup",
+                            *SERVICE_CLOSED, SERVICE_WARMUP_S)
+            doc["runs"].append({"model": kind, "mode": "warm-up", "body": "session", **warm})
+            for mode, name in plan:
+                label = f"service-{kind}-{mode}-{name}"
+                size = f"POST /v1/score, {SERVICE_BODY_LABELS[name]}"
+                title = f"service {'fixed rate' if mode == 'fixed' else 'closed loop'} ({kind})"
+                try:
+                    if not server.alive():
+                        raise Failed("the server is not running")
+                    pre = _service_preflight(server, SERVICE_BODIES[name])
+                    if mode == "fixed":
+                        res = fixed_rate(server, name, label)
+                        goal, verdict = _service_goal(res)
+                        how = f"wrk -t1 -c{res['connections']}, {SERVICE_DELAY_MS} ms delay"
+                        res["goal_met"] = goal
+                    else:
+                        log(f"service: {label}: wrk -t{SERVICE_CLOSED[0]} -c{SERVICE_CLOSED[1]}, "
+                            f"{SERVICE_DURATION_S} s")
+                        res = _wrk_run(ctx, wrk, server, scripts[("closed", name)], label, *SERVICE_CLOSED,
+                                       SERVICE_DURATION_S)
+                        verdict = "n/a (closed loop: max throughput)"
+                        how = f"wrk -t{SERVICE_CLOSED[0]} -c{SERVICE_CLOSED[1]}"
+                    res.update(model=kind, mode=mode, body=name, preflight=pre)
+                    doc["runs"].append(res)
+                    errors = res["errors"]
+                    err_text = f"errors {errors:,}"
+                    if errors:
+                        err_text += (f" (non-2xx/3xx {res['non_2xx_3xx']:,}, socket "
+                                     + ", ".join(f"{k} {v}" for k, v in res["socket_errors"].items() if v) + ")")
+                    if res.get("server_non_2xx"):
+                        err_text += f"; server answered {res['server_non_2xx']:,} non-2xx"
+                    notes = [f"{res['requests_per_second']:,.0f} req/s ({how}, {SERVICE_DURATION_S} s)", err_text,
+                             f"goal p99 < {SERVICE_GOAL_P99_MS:g} ms at {SERVICE_RATE:,} req/s: {verdict}"]
+                    exact = res.get("exact") or {}
+                    if exact.get("p99_9_us") is not None:
+                        notes.append(f"p99.9 {exact['p99_9_us'] / 1000:.2f} ms, max {exact['max_us'] / 1000:.2f} ms")
+                    if res.get("server_cpu_us_per_request") is not None:
+                        notes.append(f"server CPU {res['server_cpu_us_per_request']:.0f} µs/request")
+                    rows.append(row(title, size, _ms3(res), "—", "—", "; ".join(notes), res))
+                except Failed as exc:
+                    doc["runs"].append({"model": kind, "mode": mode, "body": name, "error": str(exc)})
+                    rows.append(row(title, size, na(exc), "—", "—", "", {"error": str(exc)}))
+                save()
+        except Failed as exc:
+            rows.append(row(f"service ({kind})", "", na(exc), "—", "—", "", {"error": str(exc)}))
+        finally:
+            stop = server.stop()
+            doc["servers"].append(server.info)
+            save()
+        if stop and stop.get("stopped_by") != "SIGTERM":
+            log(f"service: {kind} server: {stop.get('stopped_by')}")
+            rows.append(row(f"service ({kind})", "", "—", "—", "—",
+                            f"warning: the server stopped by {stop.get('stopped_by')}, not by SIGTERM "
+                            f"(exit status {stop.get('exit_status')})", stop))
+        elif stop:
+            log(f"service: {kind} server stopped by SIGTERM in {stop['stop_seconds']:.2f} s "
+                f"(exit status {stop['exit_status']}; peak RSS {_mib(stop.get('peak_rss_mib'))})")
+
+    doc["intent_mtime"].append(_mtime(ctx.intent))
+    if doc["intent_mtime"][0] != doc["intent_mtime"][-1]:
+        rows.append(row("service", "", "—", "—", "—", "warning: intent was rebuilt during this run: "
+                        "rows may mix two builds"))
+    save()
+    return rows
+
+
 # A later benchmark: one function returning rows, plus one entry here (and,
 # for the peer side, one task in peers.py).
 BENCHMARKS = {
@@ -1276,6 +1776,7 @@ BENCHMARKS = {
     "gbdt-accuracy": bench_gbdt_accuracy,
     "uci-cv": bench_uci_cv,
     "scoring": bench_scoring,
+    "service": bench_service,
 }
 
 

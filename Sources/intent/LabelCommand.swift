@@ -25,8 +25,11 @@ struct LabelCommand: ParsableCommand {
     func run() throws {
         let ruleSet = try OutcomeRules.load(path: rules)
         let taxonomy = try SiteTaxonomy.parse(yaml: try input.taxonomyYAML(), file: input.taxonomy ?? "<generic taxonomy>")
+        let labeler = OutcomeLabeler(rules: ruleSet, taxonomy: taxonomy)
+        try labeler.validate(file: rules)
         let data = try input.load(quiet: output.quiet)
-        let result = OutcomeLabeler(rules: ruleSet, taxonomy: taxonomy).label(data)
+        for name in labeler.unseenEvents(in: data) { Console.warn("\(rules): event '\(name)' never occurs in the events (a typo?)") }
+        let result = labeler.label(data)
         try AtomicFile.write(path: out) { w in
             var text = "session_id,intent,events_before,rule\n"
             for l in result.labels {

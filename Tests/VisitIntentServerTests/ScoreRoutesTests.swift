@@ -144,8 +144,8 @@ import VisitIntentTestSupport
         try logistic.write(to: URL(fileURLWithPath: path))
         let (app, holder) = try Self.app(modelPath: path)
         let first = holder.model.version
-        var versions = Set<String>()
-        try await app.test(.router) { client in
+        let versions = try await app.test(.router) { client in
+            var versions = Set<String>()
             for wave in 0..<4 {
                 try await withThrowingTaskGroup(of: (Int, String).self) { group in
                     for i in 0..<50 {
@@ -167,6 +167,7 @@ import VisitIntentTestSupport
                     }
                 }
             }
+            return versions
         }
         #expect(versions.count == 2 && holder.reloads.ok == 4)
         let before = holder.model.version

@@ -14,6 +14,29 @@ public struct OutcomeLabeler: Sendable {
         self.taxonomy = taxonomy
     }
 
+    /// Page kinds and topics the rules name but the taxonomy does not have:
+    /// such a condition could never hold, so it is refused (file and rule named).
+    public func validate(file: String) throws {
+        for (i, rule) in rules.rules.enumerated() {
+            let kinds = rule.pageKinds + rule.eventsOnPageKind.values.flatMap { $0 }
+            if let k = kinds.first(where: { !taxonomy.kinds.contains($0) }) {
+                throw OutcomeRules.Failure(file: file, detail: "rule \(i + 1): page kind '\(k)' is not in the taxonomy (its kinds: \(taxonomy.kinds.joined(separator: ", ")))")
+            }
+            if let t = rule.pageTopics.first(where: { !taxonomy.topics.contains($0) }) {
+                throw OutcomeRules.Failure(file: file, detail: "rule \(i + 1): topic '\(t)' is not in the taxonomy (its topics: \(taxonomy.topics.joined(separator: ", ")))")
+            }
+        }
+    }
+
+    /// Event names the rules name that never occur in `data` (a typo, or an event the site does not send).
+    public func unseenEvents(in data: SessionDataset) -> [String] {
+        let e = data.events
+        var seen = Set<String>()
+        for i in 0..<e.count { seen.insert(e.kind[i] == .other ? e.pool[e.otherName[i]] : e.kind[i].name) }
+        let named = rules.rules.flatMap { $0.events + Array($0.eventsOnPageKind.keys) }
+        return Array(Set(named.filter { !seen.contains($0) })).sorted()
+    }
+
     public struct Label: Sendable, Equatable {
         public var session: Int
         public var intent: String

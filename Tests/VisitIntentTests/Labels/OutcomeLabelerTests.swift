@@ -98,6 +98,13 @@ import VisitIntentTestSupport
         #expect(limits[l["d1"]!.session] == Int.max)
     }
 
+    @Test func rulesNamingUnknownKindsOrEventsAreCaught() throws {
+        let rules = try OutcomeRules.parse(yaml: "labels:\n  - {intent: b, events: [bookng], events_on_page_kind: {form_submit: [bookings]}}\n  - {intent: c, otherwise: true}")
+        let labeler = OutcomeLabeler(rules: rules, taxonomy: .generic)
+        #expect { try labeler.validate(file: "r.yaml") } throws: { "\($0)".hasPrefix("r.yaml: rule 1: page kind 'bookings' is not in the taxonomy") }
+        #expect(labeler.unseenEvents(in: try dataset()) == ["bookng"])
+    }
+
     @Test(arguments: [
         ("labels: []", "non-empty list"),
         ("labels:\n  - intent: x", "has no condition"),
