@@ -94,8 +94,14 @@ public struct ScoringService: Sendable {
             guard let text = s as? String, let st = ContentPlaybook.Stage(rawValue: text) else { throw Failure(400, "'stage' must be \"before\" or \"after\"") }
             stage = st
         }
-        if let events = o["events"] { return try scoreEvents(events, stage: stage, model: m) }
-        if let features = o["features"] { return try scoreRow(features, stage: stage, model: model, version: m.version) }
+        // "reasons": N asks for fewer (or no) reason codes: TreeSHAP costs milliseconds per session.
+        var service = self
+        if let r = o["reasons"] {
+            guard !(r is String), let n = (r as? NSNumber)?.intValue ?? (r as? Int), (0...settings.reasons).contains(n) else { throw Failure(400, "'reasons' must be an integer from 0 to \(settings.reasons)") }
+            service = ScoringService(settings: { var s = settings; s.reasons = n; return s }(), pseudonymizer: pseudonymizer)
+        }
+        if let events = o["events"] { return try service.scoreEvents(events, stage: stage, model: m) }
+        if let features = o["features"] { return try service.scoreRow(features, stage: stage, model: model, version: m.version) }
         throw Failure(400, "give 'events' (one session's events in the canonical format) or 'features' (a feature row)")
     }
 

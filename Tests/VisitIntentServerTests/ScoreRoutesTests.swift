@@ -67,6 +67,9 @@ import VisitIntentTestSupport
         let row = "[" + Array(repeating: "0", count: width).joined(separator: ",") + "]"
         try await app.test(.router) { client in
             try await client.execute(uri: "/v1/score", method: .post, body: ByteBuffer(string: "{\"features\":\(row)}")) { r in #expect(r.status == .ok) }
+            try await client.execute(uri: "/v1/score", method: .post, body: ByteBuffer(string: "{\"features\":\(row),\"reasons\":0}")) { r in
+                #expect(r.status == .ok && (Self.json(r.body)["reasons"] as? [Any])?.isEmpty == true)
+            }
             try await client.execute(uri: "/v1/score", method: .post, body: ByteBuffer(string: "{\"features\":[1,2,3]}")) { r in
                 #expect(r.status == .unprocessableContent)
                 #expect((Self.json(r.body)["error"] as? [String: Any])?["message"] as? String == "the model takes \(width) features, the row has 3")

@@ -36,9 +36,9 @@ public struct OutcomeRules: Sendable, Equatable {
     }
 
     public static func load(path: String) throws -> OutcomeRules {
-        guard let data = FileManager.default.contents(atPath: path) else { throw Failure(file: path, detail: "cannot read the rules file") }
-        guard let text = String(data: data, encoding: .utf8) else { throw Failure(file: path, detail: "the rules file is not UTF-8") }
-        return try parse(yaml: text, file: path)
+        do { return try parse(yaml: YAMLDocument.text(path: path, what: "the rules file"), file: path) } catch let f as YAMLDocument.Failure {
+            throw Failure(file: path, detail: f.detail)
+        }
     }
 
     public static func parse(yaml: String, file: String = "<rules>") throws -> OutcomeRules {

@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// Reads the small YAML files users write (taxonomies, outcome rules,
@@ -8,6 +9,13 @@ import Yams
 /// local tag) can trap inside the YAML library, as fuzzing found.
 enum YAMLDocument {
     struct Failure: Error { var detail: String }
+
+    /// The text of a YAML file; `what` names it in errors ("the rules file").
+    static func text(path: String, what: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else { throw Failure(detail: "cannot read \(what)") }
+        guard let text = String(data: data, encoding: .utf8) else { throw Failure(detail: "\(what) is not UTF-8") }
+        return text
+    }
 
     static func load(_ text: String) throws -> Any? {
         guard text.utf8.count <= 4 << 20 else { throw Failure(detail: "the file is larger than 4 MiB") }

@@ -79,11 +79,9 @@ public struct SiteTaxonomy: Sendable {
     }
 
     public static func load(path: String) throws -> SiteTaxonomy {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw Failure(file: path, detail: "cannot read the taxonomy file")
+        do { return try parse(yaml: YAMLDocument.text(path: path, what: "the taxonomy file"), file: path) } catch let f as YAMLDocument.Failure {
+            throw Failure(file: path, detail: f.detail)
         }
-        guard let text = String(data: data, encoding: .utf8) else { throw Failure(file: path, detail: "the file is not UTF-8") }
-        return try parse(yaml: text, file: path)
     }
 
     public static func parse(yaml: String, file: String = "<taxonomy>") throws -> SiteTaxonomy {
