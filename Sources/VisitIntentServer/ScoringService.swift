@@ -47,10 +47,7 @@ public struct ScoringService: Sendable {
     }
 
     static func encode<T: Encodable>(_ value: T) -> [UInt8] {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return Array((try? e.encode(value)) ?? Data("{}".utf8))
+        Array((try? JSONText.encoder(pretty: false).encode(value)) ?? Data("{}".utf8))
     }
 
     public static func errorBody(_ status: Int, _ message: String) -> [UInt8] {

@@ -45,6 +45,11 @@ struct ScoreCommand: ParsableCommand {
         if chunkEvents < 1_000 { throw ValidationError("--chunk-events must be at least 1000") }
     }
 
+    /// JSON Lines for a `.jsonl`/`.ndjson` output, else CSV.
+    var outputFormat: ScoreTable.Format {
+        (out ?? "").hasSuffix(".jsonl") || (out ?? "").hasSuffix(".ndjson") ? .jsonl : .csv
+    }
+
     func run() throws {
         let classifier = try ModelFile.loadClassifier(path: model)
         if let tablePath = table.table {
@@ -54,7 +59,7 @@ struct ScoreCommand: ParsableCommand {
             let p = try classifier.predictProbabilities(t.values, threads: threads)
             let scores = ScoreTable(classes: classifier.classes, sessionIDs: t.ids, visitorIDs: Array(repeating: "", count: t.ids.count),
                                     sessionStart: Array(repeating: 0, count: t.ids.count), probabilities: p)
-            let format = (out ?? "").hasSuffix(".jsonl") || (out ?? "").hasSuffix(".ndjson") ? ScoreTable.Format.jsonl : ScoreTable.Format.csv
+            let format = outputFormat
             if let out { try scores.write(path: out, format: format, level: .session); print("scored \(t.ids.count) rows → \(out)") }
             else { try scores.write(to: AtomicFile.standardOutput, format: format, level: .session) }
             return
@@ -67,7 +72,7 @@ struct ScoreCommand: ParsableCommand {
             if let out, out != "/dev/null" {
                 let table = ScoreTable(classes: classifier.classes, sessionIDs: (0..<x.rows).map { "row-\($0)" }, visitorIDs: Array(repeating: "", count: x.rows),
                                        sessionStart: Array(repeating: 0, count: x.rows), probabilities: p)
-                try table.write(path: out, format: out.hasSuffix(".jsonl") || out.hasSuffix(".ndjson") ? ScoreTable.Format.jsonl : ScoreTable.Format.csv, level: ScoreTable.Level.session)
+                try table.write(path: out, format: outputFormat, level: ScoreTable.Level.session)
             }
             if let summaryJson {
                 let json = "{\"rows\": \(x.rows), \"score_seconds\": \(seconds), \"rows_per_second\": \(Double(x.rows) / max(seconds, 1e-9))}\n"
@@ -88,7 +93,7 @@ struct ScoreCommand: ParsableCommand {
         o.limits = input.limits
         let reader = EventReader(options: input.readerOptions(), pseudonymizer: try input.pseudonymizer(quiet: output.quiet))
         let lvl = ScoreTable.Level(rawValue: level)!
-        let format = (out ?? "").hasSuffix(".jsonl") || (out ?? "").hasSuffix(".ndjson") ? ScoreTable.Format.jsonl : ScoreTable.Format.csv
+        let format = outputFormat
         let started = DispatchTime.now()
         var read = EventReader.Summary()
         var summary = StreamingScorer.Summary()

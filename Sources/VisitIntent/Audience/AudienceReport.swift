@@ -110,9 +110,6 @@ public struct AudienceReport: Codable, Sendable {
     }
 
     public func json() throws -> [UInt8] {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return Array(try e.encode(self)) + [0x0A]
+        Array(try JSONText.encoder(pretty: true).encode(self)) + [0x0A]
     }
 }

@@ -178,10 +178,7 @@ public struct EvaluationReport: Codable, Sendable {
 
     /// Deterministic JSON: sorted keys, fixed float formatting from the encoder.
     public func json() throws -> [UInt8] {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return Array(try e.encode(self)) + [0x0A]
+        Array(try JSONText.encoder(pretty: true).encode(self)) + [0x0A]
     }
 }
 

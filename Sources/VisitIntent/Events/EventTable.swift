@@ -109,5 +109,8 @@ public struct EventTable: Sendable {
         searched.append(k == .search || (e.searchTerm.map { !$0.isEmpty } ?? false))
     }
 
+    /// The event's name: the canonical one, or the name kept for `other` events.
+    public func eventName(_ i: Int) -> String { kind[i] == .other ? pool[otherName[i]] : kind[i].name }
+
     public func timestamp(_ i: Int) -> Timestamp { Timestamp(epochMilliseconds: time[i], utcOffsetMinutes: utcOffset[i]) }
 }

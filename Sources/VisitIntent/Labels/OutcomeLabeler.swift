@@ -32,7 +32,7 @@ public struct OutcomeLabeler: Sendable {
     public func unseenEvents(in data: SessionDataset) -> [String] {
         let e = data.events
         var seen = Set<String>()
-        for i in 0..<e.count { seen.insert(e.kind[i] == .other ? e.pool[e.otherName[i]] : e.kind[i].name) }
+        for i in 0..<e.count { seen.insert(e.eventName(i)) }
         let named = rules.rules.flatMap { $0.events + Array($0.eventsOnPageKind.keys) }
         return Array(Set(named.filter { !seen.contains($0) })).sorted()
     }
@@ -77,7 +77,7 @@ public struct OutcomeLabeler: Sendable {
             kindOf[code] = c.kind; topicOf[code] = c.topic
             return (c.kind, c.topic)
         }
-        func name(_ e: Int) -> String { events.kind[e] == .other ? events.pool[events.otherName[e]] : events.kind[e].name }
+        func name(_ e: Int) -> String { events.eventName(e) }
 
         /// Position of the first event of session `s` that is an outcome of `rule`, if any.
         func firstOutcome(_ s: Int, _ rule: OutcomeRules.Rule) -> Int? {

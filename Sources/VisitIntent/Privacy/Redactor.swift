@@ -177,19 +177,14 @@ public struct RedactionCache {
     var texts: [String: String] = [:]
     public init() {}
 
-    mutating func url(_ raw: String) -> String {
-        if let known = urls[raw] { return known }
-        if urls.count > 100_000 { urls.removeAll(keepingCapacity: true) }
-        let r = Redactor.url(raw)
-        urls[raw] = r
-        return r
-    }
+    mutating func url(_ raw: String) -> String { Self.memo(&urls, raw, Redactor.url) }
+    mutating func text(_ raw: String) -> String { Self.memo(&texts, raw, Redactor.text) }
 
-    mutating func text(_ raw: String) -> String {
-        if let known = texts[raw] { return known }
-        if texts.count > 100_000 { texts.removeAll(keepingCapacity: true) }
-        let r = Redactor.text(raw)
-        texts[raw] = r
+    private static func memo(_ cache: inout [String: String], _ raw: String, _ redact: (String) -> String) -> String {
+        if let known = cache[raw] { return known }
+        if cache.count > 100_000 { cache.removeAll(keepingCapacity: true) }
+        let r = redact(raw)
+        cache[raw] = r
         return r
     }
 }

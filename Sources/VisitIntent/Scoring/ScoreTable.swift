@@ -46,8 +46,16 @@ public struct ScoreTable: Sendable {
     }
 }
 
-/// JSON string quoting for hand-written JSON Lines.
+/// JSON string quoting for hand-written JSON Lines, and the encoder for
+/// reports and answers: sorted keys, so the same values give the same bytes.
 public enum JSONText {
+    public static func encoder(pretty: Bool) -> JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return e
+    }
+
     public static func quote(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {

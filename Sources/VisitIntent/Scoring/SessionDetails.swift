@@ -58,8 +58,7 @@ public struct SessionDetails: Sendable, Equatable {
     public static func afterConsultation(_ data: SessionDataset, events names: [String]) -> [Bool] {
         let e = data.events, s = data.sessions
         func isConsultation(_ i: Int) -> Bool {
-            let name = e.kind[i] == .other ? e.pool[e.otherName[i]] : e.kind[i].name
-            return names.contains(name)
+            return names.contains(e.eventName(i))
         }
         var byVisitor: [Int32: [Int]] = [:]
         for i in 0..<s.count { byVisitor[s.visitor[i], default: []].append(i) }

@@ -148,10 +148,7 @@ public final class StreamingScorer {
             h.starts.append(t)
             h.sessions += 1
             h.lastScoredEnd = max(h.lastScoredEnd, s.end[i])
-            if !h.consulted && s.events(of: i).contains(where: { e in
-                let k = events.kind[Int(e)]
-                return consultation.contains(k == .other ? events.pool[events.otherName[Int(e)]] : k.name)
-            }) { h.consulted = true }
+            if !h.consulted && s.events(of: i).contains(where: { consultation.contains(events.eventName(Int($0))) }) { h.consulted = true }
             history[visitor] = h
         }
         return after
