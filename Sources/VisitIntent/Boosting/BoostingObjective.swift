@@ -9,8 +9,10 @@ public protocol BoostingObjective: Sendable {
     var outputs: Int { get }
     /// Raw scores before any tree, from the weighted class frequencies.
     func initialScores(y: [Int32], weights: [Double]?) -> [Double]
-    /// Writes `g[r]`, `h[r]` of column `column` for every row (times its weight).
-    func gradients(scores: [Double], y: [Int32], weights: [Double]?, column: Int, g: inout [Float], h: inout [Float])
+    /// Writes `g[r]`, `h[r]` of column `column` for each row `r` in `rows`
+    /// (times its weight); the trainer hands disjoint row ranges to threads.
+    func gradients(scores: UnsafePointer<Double>, y: UnsafePointer<Int32>, weights: UnsafePointer<Double>?, column: Int,
+                   rows: Range<Int>, g: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>)
     /// Probabilities (`classCount` values) from one row's raw scores.
     func probabilities(_ raw: UnsafePointer<Double>, into p: UnsafeMutablePointer<Double>)
 }
@@ -27,8 +29,9 @@ public struct BinaryLogLoss: BoostingObjective {
         return [log(p / (1 - p))]
     }
 
-    public func gradients(scores: [Double], y: [Int32], weights: [Double]?, column: Int, g: inout [Float], h: inout [Float]) {
-        for r in 0..<y.count {
+    public func gradients(scores: UnsafePointer<Double>, y: UnsafePointer<Int32>, weights: UnsafePointer<Double>?, column: Int,
+                          rows: Range<Int>, g: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>) {
+        for r in rows {
             let p = 1 / (1 + exp(-scores[r]))
             let w = weights?[r] ?? 1
             g[r] = Float(w * (p - (y[r] == 1 ? 1 : 0)))
@@ -62,10 +65,11 @@ public struct SoftmaxObjective: BoostingObjective {
         return logs.map { $0 - mean }
     }
 
-    public func gradients(scores: [Double], y: [Int32], weights: [Double]?, column: Int, g: inout [Float], h: inout [Float]) {
+    public func gradients(scores: UnsafePointer<Double>, y: UnsafePointer<Int32>, weights: UnsafePointer<Double>?, column: Int,
+                          rows: Range<Int>, g: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>) {
         let k = classCount
         let factor = Double(k) / Double(k - 1)
-        for r in 0..<y.count {
+        for r in rows {
             var maxZ = -Double.infinity
             for c in 0..<k { maxZ = max(maxZ, scores[r * k + c]) }
             var sum = 0.0

@@ -44,7 +44,7 @@ public struct GradientBoostingTrainer: Trainer {
         var categorical = [Bool](repeating: false, count: d)
         for j in config.categoricalFeatures where j >= 0 && j < d { categorical[j] = true }
         let binningStarted = DispatchTime.now()
-        let bins = FeatureBins.fit(data.x, maxBin: config.maxBin, categorical: categorical, maxCategories: config.maxCategories)
+        let bins = FeatureBins.fit(data.x, maxBin: config.maxBin, categorical: categorical, maxCategories: config.maxCategories, threads: threads)
         let binned = bins.apply(data.x, threads: threads)
         clock?.binningSeconds = Double(DispatchTime.now().uptimeNanoseconds - binningStarted.uptimeNanoseconds) / 1e9
         let weights = try LogisticRegressionTrainer.rowWeights(data, .none)
@@ -74,19 +74,49 @@ public struct GradientBoostingTrainer: Trainer {
             }
             let roundScores = scores
             for t in 0..<T {
-                objective.gradients(scores: roundScores, y: data.y, weights: weights, column: t, g: &g, h: &h)
+                roundScores.withUnsafeBufferPointer { sc in
+                    data.y.withUnsafeBufferPointer { ys in
+                        g.withUnsafeMutableBufferPointer { gBuffer in
+                            h.withUnsafeMutableBufferPointer { hBuffer in
+                                let gs = gBuffer.baseAddress!, hs = hBuffer.baseAddress!
+                                let block = 32_768
+                                Parallel.forEach(blocks: (n + block - 1) / block, threads: threads) { b in
+                                    let rows = (b * block)..<min(n, (b + 1) * block)
+                                    if let weights {
+                                        weights.withUnsafeBufferPointer { w in
+                                            objective.gradients(scores: sc.baseAddress!, y: ys.baseAddress!, weights: w.baseAddress!, column: t,
+                                                                rows: rows, g: gs, h: hs)
+                                        }
+                                    } else {
+                                        objective.gradients(scores: sc.baseAddress!, y: ys.baseAddress!, weights: nil, column: t,
+                                                            rows: rows, g: gs, h: hs)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
                 var features = allFeatures
                 if config.featureFraction < 1 {
                     let keep = max(1, Int((Double(d) * config.featureFraction).rounded(.up)))
                     for i in 0..<keep { features.swapAt(i, i + Int(rng.next() % UInt64(d - i))) }
                     features = Array(features.prefix(keep)).sorted()
                 }
-                let tree = learner.grow(g: g, h: h, rows: rows, features: features)
+                let grown = learner.grow(g: g, h: h, rows: rows, features: features)
+                let tree = grown.tree
                 trees.append(tree)
-                // Move every training row's score by its leaf value.
+                // Move every training row's score by its leaf value: through the
+                // learner's partition when every row was in it, else by walking the tree.
                 scores.withUnsafeMutableBufferPointer { sBuffer in
                     binned.columns.withUnsafeBufferPointer { cols in
                         let s = sBuffer
+                        if grown.rows.count == n {
+                            for (leaf, range) in grown.leafRange.enumerated() {
+                                let value = tree.leafValue[leaf]
+                                for i in range { s[Int(grown.rows[i]) * T + t] += value }
+                            }
+                            return
+                        }
                         let blocks = (n + 4095) / 4096
                         Parallel.forEach(blocks: blocks, threads: threads) { b in
                             for r in (b * 4096)..<min(n, (b + 1) * 4096) {
@@ -119,8 +149,11 @@ public struct GradientBoostingTrainer: Trainer {
         trees = Array(trees.prefix(bestRound * T))
         let model = GradientBoostingModel(classes: data.classes, featureSpec: featureSpec, featureColumns: data.columns, bins: bins,
                                           initialScores: initial, trees: trees, configuration: config)
-        // Final training loss of the kept model.
-        let p = try model.predictProbabilities(data.x, threads: threads)
+        // Final training loss of the kept model: from the running scores when
+        // every round is kept (they are the model's raw scores), else predicted.
+        let p = bestRound == roundsRun
+            ? GradientBoostingModel.probabilities(raw: scores, rows: n, objective: objective, classCount: k)
+            : try model.predictProbabilities(data.x, threads: threads)
         var loss = 0.0, wsum = 0.0
         for r in 0..<n { let w = weights?[r] ?? 1; loss -= w * log(max(p[r, Int(data.y[r])], 1e-15)); wsum += w }
         var counts: [String: Int] = [:]

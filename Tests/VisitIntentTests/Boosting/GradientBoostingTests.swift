@@ -168,4 +168,23 @@ import VisitIntentTestSupport
         #expect(v.macroF1 > v.majorityMacroF1 + 0.3)
         #expect(v.accuracy > v.majorityAccuracy + 0.08)
     }
+
+    /// Large enough (≥ 65,536 rows) for the learner's two-chunk partition and
+    /// parallel gradient blocks. The trainer moves training scores through its
+    /// row partition, never walking a tree; its reported loss must equal the
+    /// loss of the saved model's predictions on raw features, with and
+    /// without bagging (which walks the trees for out-of-bag rows).
+    @Test(arguments: [false, true])
+    func trainingScoresMatchTheModelsPredictionsOnLargeData(bagging: Bool) throws {
+        let data = TestSupport.syntheticClassification(rows: 70_000, features: 6, classes: 3, seed: 21)
+        let trainer = GradientBoostingTrainer(configuration: config {
+            $0.rounds = 4; $0.numLeaves = 15
+            if bagging { $0.baggingFraction = 0.7; $0.baggingFrequency = 1 }
+        })
+        let (model, record) = try trainer.fit(data, seed: 4)
+        let predicted = logLoss(try model.predictProbabilities(data.x, threads: 2), data.y)
+        #expect(abs(record.objective - predicted) < 1e-9 * max(1, predicted))
+        let one = try GradientBoostingTrainer(configuration: { var c = trainer.configuration; c.threads = 1; return c }()).fit(data, seed: 4).0
+        #expect(try ModelFile.bytes(one) == ModelFile.bytes(model))
+    }
 }
