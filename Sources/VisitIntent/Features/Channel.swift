@@ -14,14 +14,19 @@ public enum Channel: String, CaseIterable, Sendable, Codable {
     static let socialNetworks = ["facebook", "instagram", "tiktok", "linkedin", "pinterest", "youtube", "twitter", "t.co", "x.com", "snapchat", "reddit", "threads", "whatsapp", "messenger", "fb.com", "lnkd.in", "bsky", "mastodon"]
     static let medicalDirectories = ["doctolib", "doctoralia", "jameda", "zocdoc", "healthgrades", "vitals", "webmd", "topdoctors", "top-doctors", "mondocteur", "keldoc", "maiia", "docplanner", "znanylekarz", "miodottore", "realself", "ratemds", "practo", "annuaire.sante", "sante.fr", "ameli", "pagesjaunes", "docteurclic", "rdvmedicaux", "consultation-esthetique", "medecin-direct"]
 
+    static let searchEngineLabels = searchEngines.map { $0.split(separator: ".") }
+    static let socialNetworkLabels = socialNetworks.map { $0.split(separator: ".") }
+    static let medicalDirectoryLabels = medicalDirectories.map { $0.split(separator: ".") }
+    static let emailToolLabels = ["newsletter", "mailchimp", "brevo", "sendinblue", "mailjet"].map { $0.split(separator: ".") }
+
     /// Whether a name's dot-separated labels occur as a contiguous run of the
     /// text's labels: "google" matches "google.fr" and "www.google.com", "t.co"
     /// matches "t.co" but not "microsoft.com", "ameli" not "amelie-beaute.fr".
-    static func mentions(_ text: String, _ names: [String]) -> Bool {
+    /// Names come cut into labels (the lists above, cut once, not per session).
+    static func mentions(_ text: String, _ names: [[Substring]]) -> Bool {
         guard !text.isEmpty else { return false }
         let labels = text.split(whereSeparator: { $0 == "." || $0 == "/" || $0 == " " })
-        return names.contains { name in
-            let parts = name.split(separator: ".")
+        return names.contains { parts in
             guard parts.count <= labels.count else { return false }
             for start in 0...(labels.count - parts.count) where zip(labels[start...], parts).allSatisfy({ $0 == $1 }) { return true }
             return false
@@ -30,19 +35,20 @@ public enum Channel: String, CaseIterable, Sendable, Codable {
 
     /// Groups a session's `source`, `medium` and referrer host (all lower case).
     /// `internalHosts` are the site's own hosts: a referrer among them is navigation, not a channel.
+    static let paidMedia: Set<String> = ["cpc", "ppc", "paid", "paidsearch", "paid_search", "paid-search", "sem", "paid_social", "paidsocial", "paid-social"]
+
     public static func group(source: String, medium: String, referrerHost: String, internalHosts: Set<String>) -> Channel {
         let referrer = internalHosts.contains(referrerHost) ? "" : referrerHost
         let source = source == "(not set)" ? "" : source, medium = medium == "(not set)" ? "" : medium
-        let paidMedia: Set<String> = ["cpc", "ppc", "paid", "paidsearch", "paid_search", "paid-search", "sem", "paid_social", "paidsocial", "paid-social"]
         if paidMedia.contains(medium) || medium.hasPrefix("paid") {
-            if mentions(source, socialNetworks) || medium.contains("social") { return .social }
+            if mentions(source, socialNetworkLabels) || medium.contains("social") { return .social }
             return .paidSearch
         }
-        if medium == "email" || medium == "e-mail" || medium == "newsletter" || mentions(source, ["newsletter", "mailchimp", "brevo", "sendinblue", "mailjet"]) { return .email }
-        if mentions(source, medicalDirectories) || mentions(referrer, medicalDirectories) { return .medicalDirectory }
+        if medium == "email" || medium == "e-mail" || medium == "newsletter" || mentions(source, emailToolLabels) { return .email }
+        if mentions(source, medicalDirectoryLabels) || mentions(referrer, medicalDirectoryLabels) { return .medicalDirectory }
         if medium == "social" || medium == "social-network" || medium == "social_network" || medium == "sm"
-            || mentions(source, socialNetworks) || mentions(referrer, socialNetworks) { return .social }
-        if medium == "organic" || mentions(source, searchEngines) || mentions(referrer, searchEngines) { return .organicSearch }
+            || mentions(source, socialNetworkLabels) || mentions(referrer, socialNetworkLabels) { return .social }
+        if medium == "organic" || mentions(source, searchEngineLabels) || mentions(referrer, searchEngineLabels) { return .organicSearch }
         if medium == "referral" || !referrer.isEmpty { return .referral }
         if source.isEmpty || source == "(direct)" || source == "direct" || medium == "(none)" || medium == "none" { return .direct }
         return .referral
