@@ -57,10 +57,13 @@ public struct ScoringService: Sendable {
 
     public let settings: Settings
     public let pseudonymizer: Pseudonymizer
+    /// The site's URLs recur in every request: each is checked for personal data once.
+    let cleanURLs: CleanURLMemo
 
-    public init(settings: Settings, pseudonymizer: Pseudonymizer) {
+    public init(settings: Settings, pseudonymizer: Pseudonymizer, cleanURLs: CleanURLMemo = CleanURLMemo()) {
         self.settings = settings
         self.pseudonymizer = pseudonymizer
+        self.cleanURLs = cleanURLs
     }
 
     static func encode<T: Encodable>(_ value: T) -> [UInt8] {
@@ -118,7 +121,7 @@ public struct ScoringService: Sendable {
         var service = self
         if let r = o["reasons"] {
             guard let d = r.number, d == d.rounded(), d >= 0, d <= Double(settings.reasons) else { throw Failure(400, "'reasons' must be an integer from 0 to \(settings.reasons)") }
-            service = ScoringService(settings: { var s = settings; s.reasons = Int(d); return s }(), pseudonymizer: pseudonymizer)
+            service = ScoringService(settings: { var s = settings; s.reasons = Int(d); return s }(), pseudonymizer: pseudonymizer, cleanURLs: cleanURLs)
         }
         if let events = o["events"] { return try service.scoreEvents(events, stage: stage, model: m) }
         if let features = o["features"] { return try service.scoreRow(features, stage: stage, model: model, version: m.version) }
@@ -177,6 +180,7 @@ public struct ScoringService: Sendable {
         let lines = Array(text.utf8)
         var options = EventReader.Options()
         options.format = .jsonl
+        options.cleanURLs = cleanURLs
         var table = EventTable()
         do {
             _ = try EventReader(options: options, pseudonymizer: pseudonymizer).forEachEvent(bytes: lines, name: "events") { table.append($0, visitorPseudonym: $0.visitorId!) }

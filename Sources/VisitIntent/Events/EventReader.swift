@@ -21,6 +21,8 @@ public struct EventReader {
         public var maxLineBytes = 1 << 20
         public var consent = ConsentPolicy.excludeRefused
         public var format: Format?
+        /// Clean URLs shared across readers (the service passes one memo to every request's reader).
+        public var cleanURLs: CleanURLMemo?
         public init() {}
     }
 
@@ -88,7 +90,7 @@ public struct EventReader {
     private func forEachEvent(source path: String, bytes: [UInt8]?, _ body: (RawEvent) throws -> Void) throws -> Summary {
         var summary = Summary()
         var pseudonyms: [String: String] = [:]
-        var redacted = RedactionCache()
+        var redacted = RedactionCache(clean: options.cleanURLs)
         let format = options.format ?? EventReader.detectFormat(path: path)
         var header: [CanonicalField?]? = nil
         var delimiter = UInt8(ascii: ",")

@@ -175,9 +175,16 @@ public enum Redactor {
 public struct RedactionCache {
     var urls: [String: String] = [:]
     var texts: [String: String] = [:]
-    public init() {}
+    /// URLs already found clean by any reader sharing the memo.
+    var clean: CleanURLMemo?
+    public init(clean: CleanURLMemo? = nil) { self.clean = clean }
 
-    mutating func url(_ raw: String) -> String { Self.memo(&urls, raw, Redactor.url) }
+    mutating func url(_ raw: String) -> String {
+        if let clean, clean.contains(raw) { return raw }
+        let redacted = Self.memo(&urls, raw, Redactor.url)
+        if redacted == raw { clean?.insert(raw) }
+        return redacted
+    }
     mutating func text(_ raw: String) -> String { Self.memo(&texts, raw, Redactor.text) }
 
     private static func memo(_ cache: inout [String: String], _ raw: String, _ redact: (String) -> String) -> String {
