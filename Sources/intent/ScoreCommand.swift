@@ -107,8 +107,9 @@ struct ScoreCommand: ParsableCommand {
                 for file in input.events { read.merge(try reader.forEachEvent(path: file) { try spill.add($0); progress.count(spill.events, "events sorted") }) }
                 try spill.forEachInOrder(reader: reader) { try scorer.add($0, file: "sorted events"); progress.count(scorer.summary.events, "events scored") }
             } else {
-                for file in input.events {
-                    read.merge(try reader.forEachEvent(path: file) { try scorer.add($0, file: file); progress.count(scorer.summary.events, "events scored") })
+                read = try PipelinedReader(reader: reader).forEachEvent(paths: input.events) { event, file in
+                    try scorer.add(event, file: file)
+                    progress.count(scorer.summary.events, "events scored")
                 }
             }
             try scorer.finish()

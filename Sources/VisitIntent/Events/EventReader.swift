@@ -81,13 +81,15 @@ public struct EventReader {
         try forEachEvent(source: path, bytes: nil, body)
     }
 
-    /// The same for lines held in memory (a request body); `name` stands for the file in errors.
-    public func forEachEvent(bytes: [UInt8], name: String, _ body: (RawEvent) throws -> Void) throws -> Summary {
-        try forEachEvent(source: name, bytes: bytes, body)
+    /// The same for lines held in memory (a request body, or a block of a
+    /// file); `name` stands for the file in errors, whose line numbers start
+    /// at `firstLine`.
+    public func forEachEvent(bytes: [UInt8], name: String, firstLine: Int = 1, _ body: (RawEvent) throws -> Void) throws -> Summary {
+        try forEachEvent(source: name, bytes: bytes, firstLine: firstLine, body)
     }
 
     /// Reads `bytes` when given, else the file at `path`.
-    private func forEachEvent(source path: String, bytes: [UInt8]?, _ body: (RawEvent) throws -> Void) throws -> Summary {
+    private func forEachEvent(source path: String, bytes: [UInt8]?, firstLine: Int = 1, _ body: (RawEvent) throws -> Void) throws -> Summary {
         var summary = Summary()
         var pseudonyms: [String: String] = [:]
         var redacted = RedactionCache(clean: options.cleanURLs)
@@ -105,7 +107,8 @@ public struct EventReader {
                 try LineReader(path: path, maxLineBytes: options.maxLineBytes).forEachLine(handle)
             }
         }
-        try lines { lineNumber, line in
+        try lines { counted, line in
+            let lineNumber = counted + firstLine - 1
             let location = (path, lineNumber)
             guard case .text(let lineBytes) = line else {
                 if format == .csv && header == nil {
