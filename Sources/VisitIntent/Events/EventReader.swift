@@ -70,9 +70,10 @@ public struct EventReader {
         return .csv
     }
 
-    /// Reads `path`, appending to `table`.
+    /// Reads `path`, appending to `table`: JSON Lines blocks are parsed on
+    /// every core (`PipelinedReader`), in file order, so the table is the same.
     public func read(path: String, into table: inout EventTable) throws -> Summary {
-        try forEachEvent(path: path) { record in table.append(record, visitorPseudonym: record.visitorId!) }
+        try PipelinedReader(reader: self).forEachEvent(paths: [path]) { record, _ in table.append(record, visitorPseudonym: record.visitorId!) }
     }
 
     /// Streams the valid, consented records of `path`, in file order, with

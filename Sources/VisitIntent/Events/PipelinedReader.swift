@@ -68,11 +68,12 @@ public struct PipelinedReader {
 
     struct Cancelled: Error {}
 
-    /// The file, open, when it is canonical JSON Lines and more than one thread
-    /// may parse it; nil sends it through the plain reader (which also gives
-    /// the usual error for a file that cannot be opened).
+    /// The file, open, when it is non-empty canonical JSON Lines and more than
+    /// one thread may parse it; nil sends it through the plain reader (which
+    /// also gives the usual errors for an empty file or one that cannot be opened).
     func jsonLinesBlocks(_ path: String) -> FileHandle? {
-        guard threads > 1, (reader.options.format ?? EventReader.detectFormat(path: path)) == .jsonl else { return nil }
+        guard threads > 1, let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > 0,
+              (reader.options.format ?? EventReader.detectFormat(path: path)) == .jsonl else { return nil }
         return FileHandle(forReadingAtPath: path)
     }
 
