@@ -104,7 +104,10 @@ struct ScoreCommand: ParsableCommand {
             let progress = Progress(label: "scoring", quiet: output.quiet)
             if sorted {
                 let spill = try DaySpill()
-                for file in input.events { read.merge(try reader.forEachEvent(path: file) { try spill.add($0); progress.count(spill.events, "events sorted") }) }
+                read = try PipelinedReader(reader: reader).forEachEvent(paths: input.events) { event, _ in
+                    try spill.add(event)
+                    progress.count(spill.events, "events sorted")
+                }
                 try spill.forEachInOrder(reader: reader) { try scorer.add($0, file: "sorted events"); progress.count(scorer.summary.events, "events scored") }
             } else {
                 read = try PipelinedReader(reader: reader).forEachEvent(paths: input.events) { event, file in

@@ -29,16 +29,11 @@ public struct FeatureBins: Codable, Sendable, Equatable {
     public func bin(_ v: Float, feature j: Int) -> UInt8 {
         if v.isNaN { return FeatureBins.missingBin }
         if categorical[j] {
-            let code = Int(v)
-            return (Float(code) == v && code >= 0 && code < maxCategories) ? UInt8(code) : FeatureBins.missingBin
+            // `Int(exactly:)`: a huge or fractional value is an unknown category, not a trap.
+            guard let code = Int(exactly: v), code >= 0, code < maxCategories else { return FeatureBins.missingBin }
+            return UInt8(code)
         }
-        let b = bounds[j]
-        var lo = 0, hi = b.count
-        while lo < hi {
-            let mid = (lo + hi) >> 1
-            if v <= b[mid] { hi = mid } else { lo = mid + 1 }
-        }
-        return UInt8(lo)
+        return bounds[j].withUnsafeBufferPointer { FeatureBins.searchBin(v, bounds: $0) }
     }
 
     /// Learns bins from `x` (rows × features). Uses every row up to

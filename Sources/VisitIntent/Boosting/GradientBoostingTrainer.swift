@@ -76,20 +76,15 @@ public struct GradientBoostingTrainer: Trainer {
             for t in 0..<T {
                 roundScores.withUnsafeBufferPointer { sc in
                     data.y.withUnsafeBufferPointer { ys in
-                        g.withUnsafeMutableBufferPointer { gBuffer in
-                            h.withUnsafeMutableBufferPointer { hBuffer in
-                                let gs = gBuffer.baseAddress!, hs = hBuffer.baseAddress!
-                                let block = 32_768
-                                Parallel.forEach(blocks: (n + block - 1) / block, threads: threads) { b in
-                                    let rows = (b * block)..<min(n, (b + 1) * block)
-                                    if let weights {
-                                        weights.withUnsafeBufferPointer { w in
-                                            objective.gradients(scores: sc.baseAddress!, y: ys.baseAddress!, weights: w.baseAddress!, column: t,
-                                                                rows: rows, g: gs, h: hs)
-                                        }
-                                    } else {
-                                        objective.gradients(scores: sc.baseAddress!, y: ys.baseAddress!, weights: nil, column: t,
-                                                            rows: rows, g: gs, h: hs)
+                        (weights ?? []).withUnsafeBufferPointer { ws in
+                            g.withUnsafeMutableBufferPointer { gBuffer in
+                                h.withUnsafeMutableBufferPointer { hBuffer in
+                                    let gs = gBuffer.baseAddress!, hs = hBuffer.baseAddress!
+                                    let w = weights == nil ? nil : ws.baseAddress
+                                    let block = 32_768
+                                    Parallel.forEach(blocks: (n + block - 1) / block, threads: threads) { b in
+                                        objective.gradients(scores: sc.baseAddress!, y: ys.baseAddress!, weights: w, column: t,
+                                                            rows: (b * block)..<min(n, (b + 1) * block), g: gs, h: hs)
                                     }
                                 }
                             }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Grows one regression tree leaf-wise from gradients and Hessians over
 /// binned features (Ke et al. 2017, "LightGBM: A Highly Efficient Gradient
 /// Boosting Decision Tree", §2–3).
@@ -265,15 +263,6 @@ struct HistogramTreeLearner {
         return best
     }
 
-    /// Whether row `r` goes left under `split`.
-    @inline(__always)
-    func goesLeft(_ split: Split, row r: Int, columns: UnsafePointer<UInt8>) -> Bool {
-        let b = columns[split.feature * data.rows + r]
-        if b == FeatureBins.missingBin { return split.defaultLeft }
-        if split.categorical { return RegressionTree.categoryIsLeft(split.mask, Int(b)) }
-        return b <= split.thresholdBin
-    }
-
     /// Each bin's side under `split`: one table lookup per row instead of a
     /// branch per kind of split.
     func sideTable(_ split: Split) -> [Bool] {
@@ -292,6 +281,7 @@ struct HistogramTreeLearner {
                    left: inout [Int32], right: inout [Int32]) -> Int {
         let side = sideTable(split)
         let chunks = range.count >= 65_536 ? 2 : 1
+        let cut = (0...chunks).map { range.lowerBound + range.count * $0 / chunks }
         var leftCount = [Int](repeating: 0, count: chunks)
         let n = data.rows
         data.columns.withUnsafeBufferPointer { cols in
@@ -303,27 +293,19 @@ struct HistogramTreeLearner {
                                 let rs = rowBuffer, ls = leftBuffer, rsOut = rightBuffer, goes = sideBuffer, counts = countBuffer
                                 let col = cols.baseAddress! + split.feature * n
                                 Parallel.forEach(blocks: chunks, threads: threads) { c in
-                                    let lo = range.lowerBound + range.count * c / chunks
-                                    let hi = range.lowerBound + range.count * (c + 1) / chunks
-                                    var l = lo, r = lo
-                                    for i in lo..<hi {
+                                    var l = cut[c], r = cut[c]
+                                    for i in cut[c]..<cut[c + 1] {
                                         let row = rs[i]
                                         let isLeft = goes[Int(col[Int(row)])]
                                         ls[l] = row; rsOut[r] = row
                                         l &+= isLeft ? 1 : 0; r &+= isLeft ? 0 : 1
                                     }
-                                    counts[c] = l - lo
+                                    counts[c] = l - cut[c]
                                 }
+                                // Left rows of every chunk, then right rows, chunk by chunk.
                                 var at = range.lowerBound
-                                for c in 0..<chunks {
-                                    let lo = range.lowerBound + range.count * c / chunks
-                                    for i in lo..<(lo + counts[c]) { rs[at] = ls[i]; at += 1 }
-                                }
-                                for c in 0..<chunks {
-                                    let lo = range.lowerBound + range.count * c / chunks
-                                    let hi = range.lowerBound + range.count * (c + 1) / chunks
-                                    for i in lo..<(lo + (hi - lo - counts[c])) { rs[at] = rsOut[i]; at += 1 }
-                                }
+                                for c in 0..<chunks { for i in cut[c]..<(cut[c] + counts[c]) { rs[at] = ls[i]; at += 1 } }
+                                for c in 0..<chunks { for i in cut[c]..<(cut[c + 1] - counts[c]) { rs[at] = rsOut[i]; at += 1 } }
                             }
                         }
                     }
