@@ -23,10 +23,13 @@ let package = Package(
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
         .target(name: "LinearAlgebra", dependencies: ["CBLAS"]),
+        // One inline function: a prefetch hint for the tree learner's gather (Swift has none).
+        .target(name: "CPrefetch"),
         .target(
             name: "VisitIntent",
             dependencies: [
                 "LinearAlgebra",
+                "CPrefetch",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// Grows one regression tree leaf-wise from gradients and Hessians over
 /// binned features (Ke et al. 2017, "LightGBM: A Highly Efficient Gradient
 /// Boosting Decision Tree", §2–3).
@@ -15,32 +17,32 @@
 /// (a learned default direction); categorical splits order categories by
 /// `G/(H + smoothing)` and take the best prefix, as LightGBM does.
 ///
-/// Histograms are built column by column (LightGBM's "col-wise" mode): each
-/// feature is summed by one thread over the leaf's rows in order, so the sums
-/// — and the tree — do not depend on the thread count. The leaf's gradients
-/// are first gathered into one contiguous array ("ordered gradients"), so the
-/// only scattered read left in the inner loop is one byte per row and feature.
-/// (A row-major copy summed row by row, with software prefetch, measured
-/// slower on the 1M × 64 benchmark at every leaf size, so it was dropped.)
+/// Histograms are built from `BinGroups` (eight features' bins in one word
+/// per row): each group is summed by one thread over the leaf's rows in order,
+/// so the sums — and the tree — do not depend on the thread count. The leaf's
+/// gradients are first gathered into one contiguous array ("ordered
+/// gradients"), and the group's word for a row a few dozen rows ahead is
+/// prefetched, so the scattered reads of a deep leaf overlap.
 struct HistogramTreeLearner {
     let data: BinnedMatrix
     let bins: FeatureBins
     let config: GradientBoostingConfiguration
     let threads: Int
-    /// Each feature's most frequent bin.
-    let mostFrequentBin: [UInt8]
-    /// Features whose most frequent bin holds most rows (counts and flags):
-    /// their histograms skip it and take its sums from the leaf's totals minus
-    /// the other bins, as LightGBM does for sparse features.
-    let skipsFrequentBin: [Bool]
+    /// The bins again, eight features per word, for histogram building.
+    let groups: BinGroups
     /// Histogram layout: feature `j` owns slots `offset[j] ..< offset[j + 1]`,
     /// its value bins then one slot for missing values. Sized by the bins each
     /// feature really has, so a leaf's histogram is small when most features are
     /// counts or flags, and subtraction and split finding touch only used slots.
     let offset: [Int]
-    /// Rows per pass over a thread's features: the block's gradients (16 bytes
-    /// a row) stay in the core's cache while every feature reads them.
+    /// Rows per pass over a thread's groups: the block's gradients (16 bytes
+    /// a row) stay in the core's cache while every group reads them.
     static let rowsPerBlock = 8192
+    /// How many rows ahead a leaf's next words are prefetched: about 150
+    /// cycles of work at eight additions per row (16 and 24 measured alike on
+    /// the 1M × 64 benchmark, 96 clearly slower). The partition, with less
+    /// work per row, looks 4× as far ahead; the gradient gather twice.
+    static let prefetchDistance = 16
 
     /// Slot of `bin` of feature `j`.
     @inline(__always) func slot(_ j: Int, _ bin: UInt8) -> Int {
@@ -56,24 +58,7 @@ struct HistogramTreeLearner {
         var offsets = [0]
         for j in 0..<data.features { offsets.append(offsets[j] + bins.binCount(j) + 1) }
         offset = offsets
-        var frequent = [UInt8](repeating: 0, count: data.features)
-        var skips = [Bool](repeating: false, count: data.features)
-        frequent.withUnsafeMutableBufferPointer { frequentBuffer in
-            skips.withUnsafeMutableBufferPointer { skipBuffer in
-                data.columns.withUnsafeBufferPointer { cols in
-                    let out = frequentBuffer, skip = skipBuffer
-                    Parallel.forEach(blocks: data.features, threads: threads) { j in
-                        var counts = [Int](repeating: 0, count: 256)
-                        for r in 0..<data.rows { counts[Int(cols[j * data.rows + r])] += 1 }
-                        let top = counts.indices.max { (counts[$0], $1) < (counts[$1], $0) }!
-                        out[j] = UInt8(top)
-                        skip[j] = counts[top] * 10 >= data.rows * 7
-                    }
-                }
-            }
-        }
-        mostFrequentBin = frequent
-        skipsFrequentBin = skips
+        groups = BinGroups(data, threads: threads)
     }
 
     /// A leaf's sums per histogram slot, interleaved `(g, h, count)`.
@@ -115,89 +100,77 @@ struct HistogramTreeLearner {
     /// `ordered[i]` = (g, h) of `rows[i]`. `rows == nil` means every row in
     /// order (the root without bagging), read without indirection.
     ///
-    /// Features are dealt to threads in turn; a thread walks the rows in blocks
-    /// and, per block, each of its features into a private 256-bin
-    /// accumulator, then writes its features' slots. The most frequent bin of a
-    /// skipping feature gets the leaf's totals minus the other bins.
-    func build(rows: UnsafePointer<Int32>?, count m: Int, ordered: UnsafePointer<SIMD2<Double>>, features: [Int],
-               totals: (g: Double, h: Double, c: Int)) -> Histogram {
+    /// The groups holding a wanted feature are dealt to threads in turn; a
+    /// thread walks the rows in blocks and, per block, each of its groups into
+    /// private 256-bin accumulators (one per feature of the group), then writes
+    /// the wanted features' slots.
+    func build(rows: UnsafePointer<Int32>?, count m: Int, ordered: UnsafePointer<SIMD2<Double>>, features: [Int]) -> Histogram {
         var hist = Histogram(slots: slotCount)
-        let workers = max(1, min(threads, features.count))
+        var wanted = [Bool](repeating: false, count: data.features)
+        for j in features { wanted[j] = true }
+        let active = (0..<groups.count).filter { g in groups.features(ofGroup: g).contains { wanted[$0] } }
+        let workers = max(1, min(threads, active.count))
         hist.v.withUnsafeMutableBufferPointer { histBuffer in
-            data.columns.withUnsafeBufferPointer { colBuffer in
-                let out = histBuffer.baseAddress!, cols = colBuffer.baseAddress!
+            groups.words.withUnsafeBufferPointer { wordBuffer in
+                let out = histBuffer.baseAddress!, words = wordBuffer.baseAddress!
                 Parallel.forEach(blocks: workers, threads: workers) { w in
-                    let mine = Array(stride(from: w, to: features.count, by: workers).map { features[$0] })
-                    columnWise(rows: rows, count: m, ordered: ordered, mine: mine, totals: totals, cols: cols, out: out)
+                    let mine = Array(stride(from: w, to: active.count, by: workers).map { active[$0] })
+                    groupWise(rows: rows, count: m, ordered: ordered, mine: mine, wanted: wanted, words: words, out: out)
                 }
             }
         }
         return hist
     }
 
-    /// Sums this thread's features (`mine`) over the leaf's rows, one column at
-    /// a time, in blocks of rows so the block's gradients stay in cache; then
-    /// writes those features' slots of `out`.
-    private func columnWise(rows: UnsafePointer<Int32>?, count m: Int, ordered: UnsafePointer<SIMD2<Double>>, mine: [Int],
-                            totals: (g: Double, h: Double, c: Int), cols: UnsafePointer<UInt8>, out: UnsafeMutablePointer<Double>) {
-        let n = data.rows
-        // Two accumulators per feature, for even and odd positions: consecutive
-        // rows often share a bin, and one accumulator would make each addition
-        // wait for the previous one's store.
-        let width = 512
-        let sums = UnsafeMutablePointer<SIMD2<Double>>.allocate(capacity: mine.count * width)
-        let counts = UnsafeMutablePointer<Int32>.allocate(capacity: mine.count * width)
-        sums.initialize(repeating: .zero, count: mine.count * width)
-        counts.initialize(repeating: 0, count: mine.count * width)
+    /// Sums this thread's groups (`mine`) over the leaf's rows, in blocks of
+    /// rows so the block's gradients stay in cache; then writes the wanted
+    /// features' slots of `out`.
+    private func groupWise(rows: UnsafePointer<Int32>?, count m: Int, ordered: UnsafePointer<SIMD2<Double>>, mine: [Int],
+                           wanted: [Bool], words: UnsafePointer<UInt64>, out: UnsafeMutablePointer<Double>) {
+        let n = data.rows, perGroup = BinGroups.width * 256, ahead = HistogramTreeLearner.prefetchDistance
+        let sums = UnsafeMutablePointer<SIMD2<Double>>.allocate(capacity: mine.count * perGroup)
+        let counts = UnsafeMutablePointer<Int32>.allocate(capacity: mine.count * perGroup)
+        sums.initialize(repeating: .zero, count: mine.count * perGroup)
+        counts.initialize(repeating: 0, count: mine.count * perGroup)
         defer { sums.deallocate(); counts.deallocate() }
+        /// Adds one row's (g, h) to the bin of each of the group's eight features.
+        @inline(__always) func add(_ word: UInt64, _ gh: SIMD2<Double>, _ s: UnsafeMutablePointer<SIMD2<Double>>, _ c: UnsafeMutablePointer<Int32>) {
+            var w = word, lane = 0
+            while lane < perGroup {
+                let b = lane &+ Int(truncatingIfNeeded: w & 0xFF)
+                s[b] += gh
+                c[b] &+= 1
+                w &>>= 8
+                lane &+= 256
+            }
+        }
         var lo = 0
         while lo < m {
             let hi = min(m, lo + HistogramTreeLearner.rowsPerBlock)
-            for (k, j) in mine.enumerated() {
-                let col = cols + j * n, s0 = sums + k * width, c0 = counts + k * width
-                let s1 = s0 + 256, c1 = c0 + 256
-                let skip = skipsFrequentBin[j]
-                let f = skip ? Int(mostFrequentBin[j]) : -1  // −1: no bin skipped
-                var i = lo
+            for (k, g) in mine.enumerated() {
+                let word = words + g * n, s = sums + k * perGroup, c = counts + k * perGroup
                 if let rows {
-                    while i &+ 1 < hi {
-                        let a = Int(col[Int(rows[i])]), b = Int(col[Int(rows[i &+ 1])])
-                        if a != f { s0[a] += ordered[i]; c0[a] &+= 1 }
-                        if b != f { s1[b] += ordered[i &+ 1]; c1[b] &+= 1 }
-                        i &+= 2
+                    for i in lo..<hi {
+                        if i &+ ahead < m { cprefetch_read(word + Int(rows[i &+ ahead])) }
+                        add(word[Int(rows[i])], ordered[i], s, c)
                     }
-                    if i < hi { let a = Int(col[Int(rows[i])]); if a != f { s0[a] += ordered[i]; c0[a] &+= 1 } }
                 } else {
-                    while i &+ 1 < hi {
-                        let a = Int(col[i]), b = Int(col[i &+ 1])
-                        if a != f { s0[a] += ordered[i]; c0[a] &+= 1 }
-                        if b != f { s1[b] += ordered[i &+ 1]; c1[b] &+= 1 }
-                        i &+= 2
-                    }
-                    if i < hi { let a = Int(col[i]); if a != f { s0[a] += ordered[i]; c0[a] &+= 1 } }
+                    for i in lo..<hi { add(word[i], ordered[i], s, c) }
                 }
             }
             lo = hi
         }
-        for (k, j) in mine.enumerated() {
-            let s = sums + k * width, c = counts + k * width
-            let missingSlot = offset[j + 1] - 1
-            for slot in offset[j]...missingSlot {
-                let b = slot == missingSlot ? Int(FeatureBins.missingBin) : slot - offset[j]
-                let total = s[b] + s[b + 256]
-                out[3 * slot] = total.x; out[3 * slot + 1] = total.y; out[3 * slot + 2] = Double(c[b] + c[b + 256])
+        for (k, g) in mine.enumerated() {
+            for j in groups.features(ofGroup: g) where wanted[j] {
+                let lane = (j - g * BinGroups.width) * 256
+                let s = sums + k * perGroup + lane, c = counts + k * perGroup + lane
+                let missingSlot = offset[j + 1] - 1
+                for slot in offset[j]...missingSlot {
+                    let b = slot == missingSlot ? Int(FeatureBins.missingBin) : slot - offset[j]
+                    out[3 * slot] = s[b].x; out[3 * slot + 1] = s[b].y; out[3 * slot + 2] = Double(c[b])
+                }
             }
-            fillFrequentBin(j, totals: totals, out: out)
         }
-    }
-
-    /// A skipping feature's most frequent bin: the leaf's totals minus its other bins.
-    private func fillFrequentBin(_ j: Int, totals: (g: Double, h: Double, c: Int), out: UnsafeMutablePointer<Double>) {
-        guard skipsFrequentBin[j] else { return }
-        let f = slot(j, mostFrequentBin[j])
-        var g = 0.0, h = 0.0, c = 0.0
-        for slot in offset[j]..<offset[j + 1] where slot != f { g += out[3 * slot]; h += out[3 * slot + 1]; c += out[3 * slot + 2] }
-        out[3 * f] = totals.g - g; out[3 * f + 1] = totals.h - h; out[3 * f + 2] = Double(totals.c) - c
     }
 
     func bestSplit(_ hist: Histogram, g G: Double, h H: Double, count C: Int, features: [Int]) -> Split {
@@ -294,7 +267,9 @@ struct HistogramTreeLearner {
                                 let col = cols.baseAddress! + split.feature * n
                                 Parallel.forEach(blocks: chunks, threads: threads) { c in
                                     var l = cut[c], r = cut[c]
-                                    for i in cut[c]..<cut[c + 1] {
+                                    let end = cut[c + 1], ahead = HistogramTreeLearner.prefetchDistance * 4
+                                    for i in cut[c]..<end {
+                                        if i &+ ahead < end { cprefetch_read(col + Int(rs[i &+ ahead])) }
                                         let row = rs[i]
                                         let isLeft = goes[Int(col[Int(row)])]
                                         ls[l] = row; rsOut[r] = row
@@ -334,27 +309,32 @@ struct HistogramTreeLearner {
         var gSum = 0.0, hSum = 0.0
         for r in rows { gSum += Double(g[Int(r)]); hSum += Double(h[Int(r)]) }
         /// The histogram of `rows[range]`, from their gathered gradients.
-        func histogram(_ range: Range<Int>, totals: (g: Double, h: Double, c: Int), identity: Bool = false) -> Histogram {
+        func histogram(_ range: Range<Int>, identity: Bool = false) -> Histogram {
             ordered.withUnsafeMutableBufferPointer { o in
                 rows.withUnsafeBufferPointer { rs in
                     let blocks = (range.count + 65_535) / 65_536
                     g.withUnsafeBufferPointer { gs in
                         h.withUnsafeBufferPointer { hs in
                             Parallel.forEach(blocks: blocks, threads: threads) { b in
-                                for k in (b * 65_536)..<min(range.count, (b + 1) * 65_536) {
+                                let end = min(range.count, (b + 1) * 65_536), ahead = HistogramTreeLearner.prefetchDistance * 2
+                                for k in (b * 65_536)..<end {
+                                    if !identity && k &+ ahead < end {
+                                        let next = Int(rs[range.lowerBound &+ k &+ ahead])
+                                        cprefetch_read(gs.baseAddress! + next); cprefetch_read(hs.baseAddress! + next)
+                                    }
                                     let r = Int(rs[range.lowerBound + k]); o[k] = SIMD2(Double(gs[r]), Double(hs[r]))
                                 }
                             }
                         }
                     }
                     return build(rows: identity ? nil : rs.baseAddress! + range.lowerBound, count: range.count,
-                                 ordered: o.baseAddress!, features: features, totals: totals)
+                                 ordered: o.baseAddress!, features: features)
                 }
             }
         }
         var leaves: [Leaf] = []
         var root = Leaf(start: 0, end: rows.count, g: gSum, h: hSum, depth: 0,
-                        histogram: histogram(0..<rows.count, totals: (gSum, hSum, rows.count), identity: everyRow))
+                        histogram: histogram(0..<rows.count, identity: everyRow))
         root.split = bestSplit(root.histogram, g: gSum, h: hSum, count: rows.count, features: features)
         leaves.append(root)
         let depthLimit = config.maxDepth > 0 ? config.maxDepth : Int.max
@@ -388,8 +368,7 @@ struct HistogramTreeLearner {
             let leftCount = mid - parent.start, rightCount = parent.end - mid
             let gl = split.leftG, hl = split.leftH
             let smallIsLeft = leftCount <= rightCount
-            let small = histogram(smallIsLeft ? parent.start..<mid : mid..<parent.end,
-                                  totals: smallIsLeft ? (gl, hl, leftCount) : (parent.g - gl, parent.h - hl, rightCount))
+            let small = histogram(smallIsLeft ? parent.start..<mid : mid..<parent.end)
             parent.histogram.subtract(small)
             let large = parent.histogram
             var leftLeaf = Leaf(start: parent.start, end: mid, g: gl, h: hl, depth: parent.depth + 1,

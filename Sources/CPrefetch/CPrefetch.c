@@ -1,0 +1,2 @@
+// The module is header-only (see include/CPrefetch.h); SwiftPM needs one C file.
+#include "CPrefetch.h"
