@@ -59,11 +59,15 @@ public struct ScoringService: Sendable {
     public let pseudonymizer: Pseudonymizer
     /// The site's URLs recur in every request: each is checked for personal data once.
     let cleanURLs: CleanURLMemo
+    /// … and parsed once (after redaction).
+    let pageURLs: PageURLMemo
 
-    public init(settings: Settings, pseudonymizer: Pseudonymizer, cleanURLs: CleanURLMemo = CleanURLMemo()) {
+    public init(settings: Settings, pseudonymizer: Pseudonymizer, cleanURLs: CleanURLMemo = CleanURLMemo(),
+                pageURLs: PageURLMemo = PageURLMemo()) {
         self.settings = settings
         self.pseudonymizer = pseudonymizer
         self.cleanURLs = cleanURLs
+        self.pageURLs = pageURLs
     }
 
     static func encode<T: Encodable>(_ value: T) -> [UInt8] {
@@ -121,7 +125,7 @@ public struct ScoringService: Sendable {
         var service = self
         if let r = o["reasons"] {
             guard let d = r.number, d == d.rounded(), d >= 0, d <= Double(settings.reasons) else { throw Failure(400, "'reasons' must be an integer from 0 to \(settings.reasons)") }
-            service = ScoringService(settings: { var s = settings; s.reasons = Int(d); return s }(), pseudonymizer: pseudonymizer, cleanURLs: cleanURLs)
+            service = ScoringService(settings: { var s = settings; s.reasons = Int(d); return s }(), pseudonymizer: pseudonymizer, cleanURLs: cleanURLs, pageURLs: pageURLs)
         }
         if let events = o["events"] { return try service.scoreEvents(events, stage: stage, model: m) }
         if let features = o["features"] { return try service.scoreRow(features, stage: stage, model: model, version: m.version) }
@@ -170,20 +174,20 @@ public struct ScoringService: Sendable {
         }
         guard case .array(let list) = value, !list.isEmpty else { throw Failure(400, "'events' must be a non-empty list of event objects") }
         guard list.count <= settings.maxEventsPerSession else { throw Failure(413, "at most \(settings.maxEventsPerSession) events per session") }
-        var text = ""
+        var objects: [JSONValue] = []
+        objects.reserveCapacity(list.count)
         for (i, item) in list.enumerated() {
             guard case .object(var members) = item else { throw Failure(400, "events[\(i)] must be a JSON object") }
             if item["visitor_id"] == nil { members.append(("visitor_id", .string("anonymous"))) }  // one session: the visitor is implied
-            JSONValue.object(members).write(to: &text)
-            text += "\n"
+            objects.append(.object(members))
         }
-        let lines = Array(text.utf8)
         var options = EventReader.Options()
         options.format = .jsonl
         options.cleanURLs = cleanURLs
         var table = EventTable()
+        table.pageURLs = pageURLs
         do {
-            _ = try EventReader(options: options, pseudonymizer: pseudonymizer).forEachEvent(bytes: lines, name: "events") { table.append($0, visitorPseudonym: $0.visitorId!) }
+            _ = try EventReader(options: options, pseudonymizer: pseudonymizer).forEachEvent(objects: objects, name: "events") { table.append($0, visitorPseudonym: $0.visitorId!) }
         } catch let e as InputError {
             // "events:3: …" names the event (1-based) and the field, never the value.
             throw Failure(400, e.description.replacingOccurrences(of: "events:", with: "event "))

@@ -22,6 +22,19 @@ public enum FieldValue: Equatable, Sendable {
     case nested
 }
 
+extension FieldValue {
+    /// A value of an already parsed JSON object (objects and arrays are `.nested`).
+    public init(_ value: JSONValue) {
+        switch value {
+        case .string(let s): self = .string(s)
+        case .number(let text): self = .number(text)
+        case .bool(let b): self = .bool(b)
+        case .null: self = .null
+        case .object, .array: self = .nested
+        }
+    }
+}
+
 /// One record of the event file after type checks: values are typed, absent
 /// optional fields are `nil`.
 public struct RawEvent: Sendable, Equatable {

@@ -89,19 +89,83 @@ public struct EventReader {
         try forEachEvent(source: name, bytes: bytes, firstLine: firstLine, body)
     }
 
-    /// Reads `bytes` when given, else the file at `path`.
-    private func forEachEvent(source path: String, bytes: [UInt8]?, firstLine: Int = 1, _ body: (RawEvent) throws -> Void) throws -> Summary {
+    /// The same for event objects already parsed (the service's request
+    /// bodies): object `i` stands for line `i + 1` of `name` in errors. Saves
+    /// writing the objects back as JSON Lines only to parse them again.
+    public func forEachEvent(objects: [JSONValue], name: String, _ body: (RawEvent) throws -> Void) throws -> Summary {
+        var admission = Admission(reader: self)
+        for (i, object) in objects.enumerated() {
+            let location = (name, i + 1)
+            admission.summary.records += 1
+            var record = RawEvent()
+            do {
+                guard case .object(let members) = object else {
+                    throw InputError(file: name, line: i + 1, reason: .malformedJSON, detail: "not a JSON object")
+                }
+                for (key, value) in members {
+                    if let f = CanonicalField.byName[key] { try record.assign(f, FieldValue(value), csv: false, at: location) }
+                }
+                try record.validate(at: location)
+            } catch let error as InputError {
+                try admission.refuse(error)
+                continue
+            }
+            try admission.admit(&record, body)
+        }
+        return admission.summary
+    }
+
+    /// What every record goes through once its fields are read: the consent
+    /// policy, pseudonyms for visitor and session ids (cached, bounded), and
+    /// redaction of personal data; then the caller's `body`.
+    struct Admission {
+        let reader: EventReader
         var summary = Summary()
         var pseudonyms: [String: String] = [:]
-        var redacted = RedactionCache(clean: options.cleanURLs)
+        var redacted: RedactionCache
+
+        init(reader: EventReader) {
+            self.reader = reader
+            redacted = RedactionCache(clean: reader.options.cleanURLs)
+        }
+
+        /// Counts a bad record when skipping them, else throws it.
+        mutating func refuse(_ error: InputError) throws {
+            if reader.options.skipInvalid { summary.skipped.record(error) } else { throw error }
+        }
+
+        mutating func admit(_ record: inout RawEvent, _ body: (RawEvent) throws -> Void) throws {
+            switch (reader.options.consent, record.consent) {
+            case (.excludeRefused, .some(false)), (.requireConsent, .some(false)), (.requireConsent, .none):
+                summary.excludedForConsent += 1
+                return
+            default: break
+            }
+            // Bounded: session ids are seen once, so an unbounded cache would grow with the file.
+            if pseudonyms.count > 200_000 { pseudonyms.removeAll(keepingCapacity: true) }
+            record.visitorId = pseudonym(record.visitorId!)
+            if let raw = record.sessionId { record.sessionId = pseudonym(raw) }
+            record.redactPersonalData(cache: &redacted)
+            try body(record)
+            summary.kept += 1
+        }
+
+        private mutating func pseudonym(_ raw: String) -> String {
+            if let known = pseudonyms[raw] { return known }
+            let p = reader.pseudonymizer.pseudonym(raw)
+            pseudonyms[raw] = p
+            return p
+        }
+    }
+
+    /// Reads `bytes` when given, else the file at `path`.
+    private func forEachEvent(source path: String, bytes: [UInt8]?, firstLine: Int = 1, _ body: (RawEvent) throws -> Void) throws -> Summary {
+        var admission = Admission(reader: self)
         let format = options.format ?? EventReader.detectFormat(path: path)
         var header: [CanonicalField?]? = nil
         var delimiter = UInt8(ascii: ",")
-        let skip = options.skipInvalid
 
-        func handle(_ error: InputError) throws {
-            if skip { summary.skipped.record(error) } else { throw error }
-        }
+        func handle(_ error: InputError) throws { try admission.refuse(error) }
 
         func lines(_ handle: (Int, LineReader.Line) throws -> Bool) throws {
             if let bytes { try LineReader.forEachLine(in: bytes, maxLineBytes: options.maxLineBytes, handle) } else {
@@ -115,7 +179,7 @@ public struct EventReader {
                 if format == .csv && header == nil {
                     throw InputError(file: path, line: lineNumber, reason: .lineTooLong, detail: "the header is longer than \(options.maxLineBytes) bytes")
                 }
-                summary.records += 1
+                admission.summary.records += 1
                 try handle(InputError(file: path, line: lineNumber, reason: .lineTooLong, detail: "longer than \(options.maxLineBytes) bytes"))
                 return true
             }
@@ -128,7 +192,7 @@ public struct EventReader {
             do {
                 switch format {
                 case .jsonl:
-                    summary.records += 1
+                    admission.summary.records += 1
                     do {
                         try JSONLineParser.parse(bytes) { key, value in
                             if let f = CanonicalField.byName[key] { try record.assign(f, value, csv: false, at: location) }
@@ -139,14 +203,14 @@ public struct EventReader {
                                          detail: array ? "a JSON array, not JSON Lines: write one event object per line" : f.detail)
                     }
                 case .ga4:
-                    summary.records += 1
+                    admission.summary.records += 1
                     let tree: JSONValue
                     do { tree = try JSONLineParser.parseTree(bytes) } catch let f as JSONLineParser.Failure {
                         throw InputError(file: path, line: lineNumber, reason: f.reason, detail: f.detail)
                     }
                     record = try GA4Record.map(tree, at: location)
                     if record.visitorId == nil {  // a consent-mode cookieless ping
-                        summary.excludedForConsent += 1
+                        admission.summary.excludedForConsent += 1
                         return true
                     }
                 case .csv:
@@ -154,7 +218,7 @@ public struct EventReader {
                     if header == nil { delimiter = CSVParser.sniffDelimiter(bytes) }
                     do { cells = try CSVParser.split(bytes, delimiter: delimiter) } catch let f as CSVParser.Failure {
                         if header == nil { throw InputError(file: path, line: lineNumber, reason: .badHeader, detail: f.detail) }
-                        summary.records += 1
+                        admission.summary.records += 1
                         throw InputError(file: path, line: lineNumber, reason: f.reason, detail: f.detail)
                     }
                     guard let columns = header else {
@@ -167,7 +231,7 @@ public struct EventReader {
                         header = mapped
                         return true
                     }
-                    summary.records += 1
+                    admission.summary.records += 1
                     guard cells.count == columns.count else {
                         throw InputError(file: path, line: lineNumber, reason: .wrongFieldCount, detail: "\(cells.count) fields, the header has \(columns.count)")
                     }
@@ -181,35 +245,12 @@ public struct EventReader {
                 try handle(error)
                 return true
             }
-            switch (options.consent, record.consent) {
-            case (.excludeRefused, .some(false)), (.requireConsent, .some(false)), (.requireConsent, .none):
-                summary.excludedForConsent += 1
-                return true
-            default: break
-            }
-            // Bounded: session ids are seen once, so an unbounded cache would grow with the file.
-            if pseudonyms.count > 200_000 { pseudonyms.removeAll(keepingCapacity: true) }
-            let raw = record.visitorId!
-            if let known = pseudonyms[raw] { record.visitorId = known } else {
-                let p = pseudonymizer.pseudonym(raw)
-                pseudonyms[raw] = p
-                record.visitorId = p
-            }
-            if let raw = record.sessionId {
-                if let known = pseudonyms[raw] { record.sessionId = known } else {
-                    let p = pseudonymizer.pseudonym(raw)
-                    pseudonyms[raw] = p
-                    record.sessionId = p
-                }
-            }
-            record.redactPersonalData(cache: &redacted)
-            try body(record)
-            summary.kept += 1
+            try admission.admit(&record, body)
             return true
         }
         if format == .csv && header == nil {
             throw InputError(file: path, reason: .emptyFile, detail: "the CSV file has no header")
         }
-        return summary
+        return admission.summary
     }
 }

@@ -37,6 +37,8 @@ public struct EventTable: Sendable {
     /// Parsed URLs by their raw text: pages repeat, so each is parsed once.
     private var urlCache: [String: (path: Int32, host: Int32, source: String?, medium: String?, campaign: String?)] = [:]
     private var referrerCache: [String: Int32] = [:]
+    /// A process-wide memo of parsed URLs, for many small tables (the service's).
+    public var pageURLs: PageURLMemo?
     private var lowercasedCache: [String: Int32] = [:]
     private var trimmedCache: [String: Int32] = [:]
 
@@ -73,7 +75,7 @@ public struct EventTable: Sendable {
         if let u = e.url, !u.isEmpty {
             let page: (path: Int32, host: Int32, source: String?, medium: String?, campaign: String?)
             if let cached = urlCache[u] { page = cached } else {
-                let parsed = PageURL(u)
+                let parsed = pageURLs?.page(u) ?? PageURL(u)
                 page = (pool.intern(parsed.path), pool.intern(parsed.host), parsed.utmSource, parsed.utmMedium, parsed.utmCampaign)
                 if urlCache.count < 1_000_000 { urlCache[u] = page }
             }
@@ -88,7 +90,7 @@ public struct EventTable: Sendable {
         }
         if let r = e.referrer, !r.isEmpty {
             if let cached = referrerCache[r] { referrerHost.append(cached) } else {
-                let code = pool.intern(PageURL(r).host)
+                let code = pool.intern((pageURLs?.page(r) ?? PageURL(r)).host)
                 if referrerCache.count < 1_000_000 { referrerCache[r] = code }
                 referrerHost.append(code)
             }

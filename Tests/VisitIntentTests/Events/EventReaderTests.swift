@@ -148,4 +148,36 @@ import VisitIntentTestSupport
         let (_, required) = try T.read(text, options: strict)
         #expect(required.kept == 1 && required.excludedForConsent == 2)
     }
+
+    /// The service hands parsed objects to the reader; they must read exactly
+    /// as the same JSON Lines would: same records, counts and errors.
+    @Test func parsedObjectsReadLikeTheirJSONLines() throws {
+        let lines = [
+            T.event("v1", "2026-09-01T10:00:00+02:00", url: "https://www.Clinique.fr/Tarifs/?utm_source=news&email=a%40b.fr", session: "s1",
+                    extra: "\"device\":\"Mobile\",\"consent\":true,\"scroll_pct\":90.5,\"unknown\":{\"nested\":[1]}"),
+            T.event("v2", "2026-09-01T10:01:00Z", extra: "\"consent\":false"),
+            "{\"visitor_id\":\"v\",\"timestamp\":\"noon\",\"event\":\"page_view\",\"url\":\"/\"}",
+            "{\"visitor_id\":true,\"timestamp\":\"2026-09-01T10:00:00Z\",\"event\":\"page_view\",\"url\":\"/\"}",
+            T.event("v3", "2026-09-01T10:02:00Z", "scroll", extra: "\"engagement_ms\":1500"),
+        ]
+        let objects = try lines.map { line in try Array(line.utf8).withUnsafeBufferPointer { try JSONLineParser.parseTree($0) } }
+        var options = EventReader.Options()
+        options.format = .jsonl
+        options.skipInvalid = true
+        let reader = EventReader(options: options, pseudonymizer: T.key)
+        var fromLines: [String] = [], fromObjects: [String] = []
+        let a = try reader.forEachEvent(bytes: Array(lines.joined(separator: "\n").utf8), name: "events") { fromLines.append($0.canonicalJSONLine) }
+        let b = try reader.forEachEvent(objects: objects, name: "events") { fromObjects.append($0.canonicalJSONLine) }
+        #expect(fromLines.count == 2 && fromObjects == fromLines)
+        #expect(a == b && a.excludedForConsent == 1)
+        #expect(!fromObjects.joined().contains("a@b") && !fromObjects.joined().contains("\"v1\""))
+        // Strict: the first bad object is named by its position, as its line would be.
+        options.skipInvalid = false
+        do {
+            _ = try EventReader(options: options, pseudonymizer: T.key).forEachEvent(objects: objects, name: "events") { _ in }
+            Issue.record("expected an error")
+        } catch let e as InputError {
+            #expect(e.line == 3 && e.reason == .badTimestamp && e.field == "timestamp")
+        }
+    }
 }
