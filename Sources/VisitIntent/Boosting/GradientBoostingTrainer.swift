@@ -158,9 +158,3 @@ public struct GradientBoostingTrainer: Trainer {
         return (model, record)
     }
 }
-
-/// Where a trainer reports how long its phases took (never stored in a model).
-public final class FitClock: @unchecked Sendable {
-    public var binningSeconds = 0.0
-    public init() {}
-}

@@ -16,33 +16,6 @@ public struct FeatureMatrix: Sendable {
     public var rows: Int { values.rows }
 }
 
-/// A categorical value per session (device, channel, landing kind…), for
-/// per-segment evaluation. Stored as codes into `levels`.
-public struct CategoricalColumn: Sendable, Equatable {
-    public var levels: [String]
-    public var codes: [UInt16]
-
-    public init(levels: [String], codes: [UInt16]) {
-        self.levels = levels
-        self.codes = codes
-    }
-
-    public func value(_ row: Int) -> String { levels[Int(codes[row])] }
-}
-
-/// The segment dimensions every session is described by.
-public struct SessionSegments: Sendable {
-    public static let dimensions = ["device", "channel", "visitor_type", "age_band", "gender", "region", "landing_kind", "landing_topic", "weekday"]
-    public var columns: [String: CategoricalColumn]
-
-    public subscript(dimension: String) -> CategoricalColumn? { columns[dimension] }
-
-    /// The rows in `indices`, for subsets (train/validation splits).
-    public func subset(_ indices: [Int]) -> SessionSegments {
-        SessionSegments(columns: columns.mapValues { column in CategoricalColumn(levels: column.levels, codes: indices.map { column.codes[$0] }) })
-    }
-}
-
 extension FeatureMatrix {
     /// The rows in `indices`, in that order.
     public func subset(_ indices: [Int]) -> FeatureMatrix {

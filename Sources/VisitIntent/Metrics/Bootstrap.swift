@@ -1,14 +1,6 @@
 import Foundation
 import LinearAlgebra
 
-/// A two-sided interval (percentile bootstrap).
-public struct Interval: Codable, Sendable, Equatable {
-    public var low: Double
-    public var high: Double
-    public init(low: Double, high: Double) { self.low = low; self.high = high }
-    public func contains(_ v: Double) -> Bool { low <= v && v <= high }
-}
-
 /// Percentile-bootstrap confidence intervals for accuracy, macro-F1 and log
 /// loss, resampling *visitors* (clusters) with replacement when given: the
 /// sessions of one visitor are not independent, and resampling them as if

@@ -137,10 +137,3 @@ public struct FeatureBins: Codable, Sendable, Equatable {
         return UInt8(base &+ (b[base] < v ? 1 : 0))
     }
 }
-
-/// Binned features, column-major: feature `j`'s bins are `columns[j*rows ..< (j+1)*rows]`.
-public struct BinnedMatrix: Sendable {
-    public let rows: Int
-    public let features: Int
-    public var columns: [UInt8]
-}
