@@ -10,6 +10,10 @@ import Foundation
 /// Scores equal in-memory scoring's for time-ordered input (tested), except
 /// two corner cases documented in `docs/scoring.md`: an explicit session id
 /// reused after more than the timeout, and gap-based session ids that collide.
+///
+/// Closed chunks are scored on a second thread (a `SerialWorker`, one chunk
+/// at a time, in order, so the output is the same), while this one goes on
+/// buffering the next: reading and scoring overlap on two cores.
 public final class StreamingScorer {
     public struct Options: Sendable {
         /// Buffered events that trigger a flush of idle visitors.
@@ -44,49 +48,52 @@ public final class StreamingScorer {
         }
     }
 
-    struct History {
-        var starts: [Int64] = []    // session starts within the last 30 days, ascending
-        var first: Int64 = 0
-        var sessions: Int32 = 0
-        var consulted = false
-        var lastScoredEnd: Int64 = .min
-    }
-
-    let model: any Classifier
-    let extractor: FeatureExtractor
-    let spec: FeatureSpec
     let options: Options
-    let writer: ScoreWriter
+    private let stage: Stage
+    private let worker = SerialWorker(capacity: 1, name: "visitintent.scoring")
     private var buffer: [RawEvent] = []
     private var lastSeen: [String: Int64] = [:]
-    private var history: [String: History] = [:]
+    /// Per visitor already scored, the time of its last scored event (a session's end).
+    private var scoredUntil: [String: Int64] = [:]
     private var maxTime: Int64 = .min
     private lazy var nextFlush = options.chunkEvents
-    public private(set) var summary = Summary()
+    private var counted = Summary()
     let timeoutMs: Int64
 
+    /// What this thread counted, with what the scoring thread counted so far.
+    public var summary: Summary {
+        var s = counted
+        let scored = stage.counts
+        s.sessions = scored.sessions
+        s.chunks = scored.chunks
+        s.sessionsOverEventLimit = scored.sessionsOverEventLimit
+        s.visitorsOverSessionLimit = scored.visitorsOverSessionLimit
+        return s
+    }
+
     public init(model: any Classifier, writer: ScoreWriter, options: Options) throws {
-        self.model = model
-        self.spec = try model.requireFeatureSpec()
-        self.extractor = try FeatureExtractor(spec: spec)
-        self.writer = writer
+        let spec = try model.requireFeatureSpec()
         self.options = options
+        self.stage = Stage(model: model, extractor: try FeatureExtractor(spec: spec), spec: spec, options: options, writer: writer)
         self.timeoutMs = Int64(spec.sessionizer.inactivityTimeoutMinutes * 60_000)
     }
+
+    deinit { worker.stop() }
 
     /// Adds one event (as the reader gives it: pseudonymised, redacted), in time order.
     public func add(_ event: RawEvent, file: String = "events") throws {
         let visitor = event.visitorId!, t = event.timestamp!.epochMilliseconds
-        summary.events += 1
+        counted.events += 1
         // An event of an already-scored visitor within the timeout of its last scored session
         // belongs to that session: the input is out of order, and scoring on would split it.
-        if let h = history[visitor], t <= h.lastScoredEnd + timeoutMs, lastSeen[visitor] == nil {
-            throw Failure.notTimeOrdered(file: file, event: summary.events)
+        if let end = scoredUntil[visitor], t <= end + timeoutMs, lastSeen[visitor] == nil {
+            worker.stop()  // nothing more is written once this error is thrown
+            throw Failure.notTimeOrdered(file: file, event: counted.events)
         }
         buffer.append(event)
         lastSeen[visitor] = max(lastSeen[visitor] ?? .min, t)
         maxTime = max(maxTime, t)
-        summary.peakBufferedEvents = max(summary.peakBufferedEvents, buffer.count)
+        counted.peakBufferedEvents = max(counted.peakBufferedEvents, buffer.count)
         if buffer.count >= nextFlush {
             try flush(idleBefore: maxTime - timeoutMs)
             // Visitors still active stay buffered: wait for another chunk before scanning again,
@@ -98,59 +105,106 @@ public final class StreamingScorer {
     /// Scores everything still buffered and writes pending rows.
     public func finish() throws {
         try flush(idleBefore: .max)
-        try writer.finish()
+        try worker.finish()
+        worker.stop()
+        try stage.writer.finish()
     }
 
-    /// Scores the visitors whose last event is before `cutoff`.
+    /// Hands the visitors whose last event is before `cutoff` to the scoring thread.
     private func flush(idleBefore cutoff: Int64) throws {
         var closed: [RawEvent] = [], open: [RawEvent] = []
         for e in buffer {
             if lastSeen[e.visitorId!]! < cutoff { closed.append(e) } else { open.append(e) }
         }
         buffer = open
-        for e in closed where lastSeen[e.visitorId!] ?? .max < cutoff { lastSeen[e.visitorId!] = nil }
+        for e in closed {
+            let visitor = e.visitorId!
+            if let last = lastSeen[visitor], last < cutoff {
+                scoredUntil[visitor] = max(scoredUntil[visitor] ?? .min, last)
+                lastSeen[visitor] = nil
+            }
+        }
         if closed.isEmpty { return }
-        summary.chunks += 1
-        var table = EventTable()
-        for e in closed { table.append(e, visitorPseudonym: e.visitorId!) }
-        var sessions = Sessionizer(configuration: spec.sessionizer, limits: options.limits).sessions(of: table)
-        summary.sessionsOverEventLimit += sessions.sessionsOverEventLimit
-        summary.visitorsOverSessionLimit += sessions.visitorsOverSessionLimit
-        let after = applyHistory(&sessions, table)
-        let matrix = extractor.extract(events: table, sessions: sessions, prefix: options.prefix, threads: options.threads)
-        let p = try model.predictProbabilities(matrix.values, threads: options.threads)
-        var scores = ScoreTable(classes: model.classes, sessionIDs: matrix.sessionIDs, visitorIDs: matrix.visitorIDs, sessionStart: matrix.sessionStart, probabilities: p)
-        if options.reasons > 0 || options.playbook != nil {
-            scores.details = SessionDetails.compute(model: model, x: matrix.values, probabilities: p, reasons: options.reasons, playbook: options.playbook,
-                                                    after: after, threads: options.threads)
-        }
-        try writer.append(scores)
-        summary.sessions += sessions.count
+        let stage = self.stage
+        try worker.submit { try stage.score(closed) }
     }
+}
 
-    /// Sets the history features from what earlier chunks saw, and updates it;
-    /// returns, per session, whether a consultation came before it.
-    private func applyHistory(_ s: inout SessionTable, _ events: EventTable) -> [Bool] {
-        let day: Int64 = 86_400_000
-        let consultation = options.playbook?.consultationEvents ?? ["booking"]
-        var after = [Bool](repeating: false, count: s.count)
-        for i in 0..<s.count {  // sessions are in start order
-            let visitor = events.pool[s.visitor[i]]
-            var h = history[visitor] ?? History()
-            let t = s.start[i]
-            if h.sessions == 0 { h.first = t }
-            h.starts.removeAll { $0 < t - 30 * day }
-            s.previous7Days[i] = Int32(h.starts.filter { $0 >= t - 7 * day }.count)
-            s.previous30Days[i] = Int32(h.starts.count)
-            s.daysSinceFirstVisit[i] = Float(Double(t - h.first) / Double(day))
-            s.visitIndex[i] = h.sessions
-            after[i] = h.consulted
-            h.starts.append(t)
-            h.sessions += 1
-            h.lastScoredEnd = max(h.lastScoredEnd, s.end[i])
-            if !h.consulted && s.events(of: i).contains(where: { consultation.contains(events.eventName(Int($0))) }) { h.consulted = true }
-            history[visitor] = h
+extension StreamingScorer {
+    /// The scoring thread's side: sessions, features, scores and output for
+    /// each closed chunk, in order, and the per-visitor history they need.
+    final class Stage: @unchecked Sendable {
+        struct History {
+            var starts: [Int64] = []    // session starts within the last 30 days, ascending
+            var first: Int64 = 0
+            var sessions: Int32 = 0
+            var consulted = false
         }
-        return after
+
+        let model: any Classifier
+        let extractor: FeatureExtractor
+        let spec: FeatureSpec
+        let options: Options
+        let writer: ScoreWriter
+        private var history: [String: History] = [:]
+        private let lock = NSLock()
+        private var scored = Summary()
+
+        init(model: any Classifier, extractor: FeatureExtractor, spec: FeatureSpec, options: Options, writer: ScoreWriter) {
+            self.model = model
+            self.extractor = extractor
+            self.spec = spec
+            self.options = options
+            self.writer = writer
+        }
+
+        /// Chunks, sessions and limits counted so far (read from the other thread).
+        var counts: Summary { lock.withLock { scored } }
+
+        func score(_ closed: [RawEvent]) throws {
+            var table = EventTable()
+            for e in closed { table.append(e, visitorPseudonym: e.visitorId!) }
+            var sessions = Sessionizer(configuration: spec.sessionizer, limits: options.limits).sessions(of: table)
+            let after = applyHistory(&sessions, table)
+            let matrix = extractor.extract(events: table, sessions: sessions, prefix: options.prefix, threads: options.threads)
+            let p = try model.predictProbabilities(matrix.values, threads: options.threads)
+            var scores = ScoreTable(classes: model.classes, sessionIDs: matrix.sessionIDs, visitorIDs: matrix.visitorIDs, sessionStart: matrix.sessionStart, probabilities: p)
+            if options.reasons > 0 || options.playbook != nil {
+                scores.details = SessionDetails.compute(model: model, x: matrix.values, probabilities: p, reasons: options.reasons, playbook: options.playbook,
+                                                        after: after, threads: options.threads)
+            }
+            try writer.append(scores)
+            lock.withLock {
+                scored.chunks += 1
+                scored.sessions += sessions.count
+                scored.sessionsOverEventLimit += sessions.sessionsOverEventLimit
+                scored.visitorsOverSessionLimit += sessions.visitorsOverSessionLimit
+            }
+        }
+
+        /// Sets the history features from what earlier chunks saw, and updates it;
+        /// returns, per session, whether a consultation came before it.
+        private func applyHistory(_ s: inout SessionTable, _ events: EventTable) -> [Bool] {
+            let day: Int64 = 86_400_000
+            let consultation = options.playbook?.consultationEvents ?? ["booking"]
+            var after = [Bool](repeating: false, count: s.count)
+            for i in 0..<s.count {  // sessions are in start order
+                let visitor = events.pool[s.visitor[i]]
+                var h = history[visitor] ?? History()
+                let t = s.start[i]
+                if h.sessions == 0 { h.first = t }
+                h.starts.removeAll { $0 < t - 30 * day }
+                s.previous7Days[i] = Int32(h.starts.filter { $0 >= t - 7 * day }.count)
+                s.previous30Days[i] = Int32(h.starts.count)
+                s.daysSinceFirstVisit[i] = Float(Double(t - h.first) / Double(day))
+                s.visitIndex[i] = h.sessions
+                after[i] = h.consulted
+                h.starts.append(t)
+                h.sessions += 1
+                if !h.consulted && s.events(of: i).contains(where: { consultation.contains(events.eventName(Int($0))) }) { h.consulted = true }
+                history[visitor] = h
+            }
+            return after
+        }
     }
 }
