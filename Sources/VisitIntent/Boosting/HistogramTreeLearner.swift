@@ -248,39 +248,46 @@ struct HistogramTreeLearner {
 
     /// Moves the rows of `range` that go left under `split` to its front, both
     /// sides keeping their order, and returns where the right side starts.
-    /// Large ranges are cut into two chunks partitioned at once; the result is
-    /// the same as one pass.
-    func partition(_ rows: inout [Int32], _ range: Range<Int>, by split: Split,
-                   left: inout [Int32], right: inout [Int32]) -> Int {
+    /// Ranges of 16,384 rows or more are cut into two chunks partitioned at
+    /// once; the result is the same as one pass. Left rows are written in
+    /// place (never ahead of the row being read), right rows to `scratch`,
+    /// then moved back in bulk.
+    func partition(_ rows: inout [Int32], _ range: Range<Int>, by split: Split, scratch: inout [Int32]) -> Int {
         let side = sideTable(split)
-        let chunks = range.count >= 65_536 ? 2 : 1
+        let chunks = range.count >= 16_384 ? 2 : 1
         let cut = (0...chunks).map { range.lowerBound + range.count * $0 / chunks }
         var leftCount = [Int](repeating: 0, count: chunks)
         let n = data.rows
         data.columns.withUnsafeBufferPointer { cols in
             rows.withUnsafeMutableBufferPointer { rowBuffer in
-                left.withUnsafeMutableBufferPointer { leftBuffer in
-                    right.withUnsafeMutableBufferPointer { rightBuffer in
-                        side.withUnsafeBufferPointer { sideBuffer in
-                            leftCount.withUnsafeMutableBufferPointer { countBuffer in
-                                let rs = rowBuffer, ls = leftBuffer, rsOut = rightBuffer, goes = sideBuffer, counts = countBuffer
-                                let col = cols.baseAddress! + split.feature * n
-                                Parallel.forEach(blocks: chunks, threads: threads) { c in
-                                    var l = cut[c], r = cut[c]
-                                    let end = cut[c + 1], ahead = HistogramTreeLearner.prefetchDistance * 4
-                                    for i in cut[c]..<end {
-                                        if i &+ ahead < end { cprefetch_read(col + Int(rs[i &+ ahead])) }
-                                        let row = rs[i]
-                                        let isLeft = goes[Int(col[Int(row)])]
-                                        ls[l] = row; rsOut[r] = row
-                                        l &+= isLeft ? 1 : 0; r &+= isLeft ? 0 : 1
-                                    }
-                                    counts[c] = l - cut[c]
+                scratch.withUnsafeMutableBufferPointer { scratchBuffer in
+                    side.withUnsafeBufferPointer { sideBuffer in
+                        leftCount.withUnsafeMutableBufferPointer { countBuffer in
+                            let rs = rowBuffer.baseAddress!, rights = scratchBuffer.baseAddress!, goes = sideBuffer, counts = countBuffer
+                            let col = cols.baseAddress! + split.feature * n
+                            Parallel.forEach(blocks: chunks, threads: threads) { c in
+                                var l = cut[c], r = cut[c]
+                                let end = cut[c + 1], ahead = HistogramTreeLearner.prefetchDistance * 4
+                                for i in cut[c]..<end {
+                                    if i &+ ahead < end { cprefetch_read(col + Int(rs[i &+ ahead])) }
+                                    let row = rs[i]
+                                    let isLeft = goes[Int(col[Int(row)])]
+                                    rs[l] = row; rights[r] = row
+                                    l &+= isLeft ? 1 : 0; r &+= isLeft ? 0 : 1
                                 }
-                                // Left rows of every chunk, then right rows, chunk by chunk.
-                                var at = range.lowerBound
-                                for c in 0..<chunks { for i in cut[c]..<(cut[c] + counts[c]) { rs[at] = ls[i]; at += 1 } }
-                                for c in 0..<chunks { for i in cut[c]..<(cut[c + 1] - counts[c]) { rs[at] = rsOut[i]; at += 1 } }
+                                counts[c] = l - cut[c]
+                            }
+                            // Left rows of every chunk, then right rows, chunk by chunk.
+                            var at = range.lowerBound + counts[0]
+                            for c in 1..<chunks where counts[c] > 0 {
+                                // Moves down, so a forward copy is safe where the ranges overlap.
+                                for k in 0..<counts[c] { rs[at + k] = rs[cut[c] + k] }
+                                at += counts[c]
+                            }
+                            for c in 0..<chunks {
+                                let rightRows = cut[c + 1] - cut[c] - counts[c]
+                                (rs + at).update(from: rights + cut[c], count: rightRows)
+                                at += rightRows
                             }
                         }
                     }
@@ -303,7 +310,7 @@ struct HistogramTreeLearner {
     func grow(g: [Float], h: [Float], rows initial: [Int32], features: [Int]) -> Grown {
         var rows = initial
         let everyRow = rows.count == data.rows
-        var scratchLeft = [Int32](repeating: 0, count: rows.count), scratchRight = scratchLeft
+        var scratch = [Int32](repeating: 0, count: rows.count)
         var ordered = [SIMD2<Double>](repeating: .zero, count: rows.count)
         var tree = RegressionTree()
         var gSum = 0.0, hSum = 0.0
@@ -349,7 +356,7 @@ struct HistogramTreeLearner {
             leaves[chosen].histogram.v = []  // the parent's copy becomes the larger child's, without a copy
             let split = parent.split
             // Partition the leaf's rows in place: left rows first, order kept.
-            let mid = partition(&rows, parent.start..<parent.end, by: split, left: &scratchLeft, right: &scratchRight)
+            let mid = partition(&rows, parent.start..<parent.end, by: split, scratch: &scratch)
             // New internal node.
             let node = tree.splitFeature.count
             tree.splitFeature.append(Int32(split.feature))
