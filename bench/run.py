@@ -24,7 +24,8 @@ Benchmarks (BENCHMARKS below; a new one is one function and one entry):
              without binning (notes: ours/LightGBM, the issue's goal ≤ 1),
              prediction throughput on the training matrix, AUC / log loss on a
              separate seeded test matrix (a fifth of the rows). Repeats default
-             to 1 with --quick.
+             to 1 with --quick. LightGBM fits once after each of ours, so a
+             shared machine's load falls on both alike.
   gbdt-accuracy  gbdt vs LightGBM (300 rounds, learning rate 0.05, 31 leaves)
              on one seeded stratified 80/20 split of (a) 50,000 generated clinic
              sessions (3 classes, macro one-vs-rest AUC; --quick: 20,000) and
@@ -676,6 +677,24 @@ def goal_note(diff):
     return f"goal |Δ| ≤ {GOAL_DELTA}: {'met' if abs(diff) <= GOAL_DELTA else 'not met'}"
 
 
+def merge_peer_runs(runs):
+    """One peers.py gbdt-speed result from several --repeats 1 runs: every fit and
+    prediction time, their medians, and the first run's metrics."""
+    ok = [r for r in runs if "error" not in r]
+    if not ok:
+        return runs[0] if runs else {"error": "not run"}
+    merged = dict(ok[0])
+    merged["fits"] = [f for r in ok for f in r["fits"]]
+    merged["predict_seconds"] = [t for r in ok for t in r["predict_seconds"]]
+    for key in ("build_seconds", "train_seconds", "seconds"):
+        values = [f[key] for f in merged["fits"] if f.get(key) is not None]
+        merged[key + "_median"] = median(values) if values else None
+    merged["predict_seconds_median"] = median(merged["predict_seconds"])
+    merged["predict_rows_per_second"] = merged["rows"] / merged["predict_seconds_median"]
+    merged["interleaved_runs"] = len(ok)
+    return merged
+
+
 def bench_gbdt_speed(ctx):
     """Boosting speed on a synthetic 64-column binary matrix: `intent train --matrix`
     vs LightGBM, XGBoost and HistGradientBoosting (fit with and without binning),
@@ -708,8 +727,10 @@ def bench_gbdt_speed(ctx):
             ctx.cleanup(*generated)
             continue
 
-        # 2. Ours: train `repeats` times; binning is part of fit_seconds.
-        ours = {}
+        # 2. Ours: train `repeats` times; binning is part of fit_seconds. LightGBM, the goal's
+        # reference, fits once after each of ours (peers.py --repeats 1), so both sides see the
+        # same phases of a shared machine's load; the other peers run afterwards.
+        ours, lightgbm_runs = {}, []
         try:
             summaries = []
             for i in range(repeats):
@@ -717,6 +738,14 @@ def bench_gbdt_speed(ctx):
                 summaries.append(train_ours(ctx, ["--matrix", train_npy, "--labels", npy_sidecars(train_npy)[2]],
                                             "gbdt", gbdt_cli_options(p), model, f"{tag}-train-{i + 1}",
                                             ("fit_seconds", "binning_seconds", "objective")))
+                try:
+                    ctx.peers.check("numpy", "scikit-learn", "lightgbm")
+                    log(f"gbdt-speed {size}: LightGBM {i + 1}/{repeats} (peers.py, interleaved with ours)")
+                    lightgbm_runs.append(ctx.peers.task("gbdt-speed", f"{tag}.lightgbm-{i + 1}", "--library", "lightgbm",
+                                                        "--npy", train_npy, "--test-npy", test_npy, "--repeats", "1",
+                                                        "--seed", "1", *gbdt_peer_options(p)))
+                except Failed as exc:
+                    lightgbm_runs.append({"error": str(exc)})
             fits = [float(s["fit_seconds"]) for s in summaries]
             bins = [float(s["binning_seconds"]) for s in summaries]
             boost = [f - b for f, b in zip(fits, bins)]
@@ -757,8 +786,10 @@ def bench_gbdt_speed(ctx):
             quality = {"error": str(exc)}
 
         # 4. Peers, one process each.
-        peers = {}
+        peers = {"lightgbm": merge_peer_runs(lightgbm_runs)}
         for lib, title, pip in GBDT_PEERS:
+            if lib in peers:
+                continue
             try:
                 ctx.peers.check("numpy", "scikit-learn", pip)
                 log(f"gbdt-speed {size}: {title} ×{repeats} (peers.py)")
