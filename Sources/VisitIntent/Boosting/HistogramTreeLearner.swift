@@ -21,7 +21,7 @@ import CPrefetch
 /// per row): each group is summed by one thread over the leaf's rows in order,
 /// so the sums — and the tree — do not depend on the thread count. The leaf's
 /// gradients are first gathered into one contiguous array ("ordered
-/// gradients"), and the group's word for a row a few dozen rows ahead is
+/// gradients"), and the group's word for the row 16 rows ahead is
 /// prefetched, so the scattered reads of a deep leaf overlap.
 struct HistogramTreeLearner {
     let data: BinnedMatrix

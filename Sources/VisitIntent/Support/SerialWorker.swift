@@ -30,8 +30,9 @@ public final class SerialWorker: @unchecked Sendable {
     public func submit(_ job: @escaping () throws -> Void) throws {
         condition.lock()
         defer { condition.unlock() }
-        while jobs.count >= capacity && failure == nil { condition.wait() }
+        while jobs.count >= capacity && failure == nil && !closed { condition.wait() }
         if let failure { throw failure }
+        if closed { return }  // stopped: nothing runs any more
         jobs.append(job)
         condition.broadcast()
     }
@@ -40,7 +41,7 @@ public final class SerialWorker: @unchecked Sendable {
     public func finish() throws {
         condition.lock()
         defer { condition.unlock() }
-        while (!jobs.isEmpty || running) && failure == nil { condition.wait() }
+        while (!jobs.isEmpty || running) && failure == nil && !closed { condition.wait() }
         if let failure { throw failure }
     }
 
