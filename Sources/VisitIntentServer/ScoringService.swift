@@ -182,7 +182,6 @@ public struct ScoringService: Sendable {
             objects.append(.object(members))
         }
         var options = EventReader.Options()
-        options.format = .jsonl
         options.cleanURLs = cleanURLs
         var table = EventTable()
         table.pageURLs = pageURLs

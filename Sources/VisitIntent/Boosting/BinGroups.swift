@@ -9,9 +9,8 @@
 /// group's eight 256-bin accumulators still fit in the core's L1 cache.
 struct BinGroups: Sendable {
     static let width = 8
-    let rows: Int
     let features: Int
-    /// Group `g`'s words are `words[g·rows ..< (g+1)·rows]`.
+    /// Group `g`'s words are `words[g·n ..< (g+1)·n]` for `n` rows.
     let words: [UInt64]
 
     var count: Int { (features + BinGroups.width - 1) / BinGroups.width }
@@ -22,7 +21,6 @@ struct BinGroups: Sendable {
     }
 
     init(_ data: BinnedMatrix, threads: Int) {
-        rows = data.rows
         features = data.features
         let n = data.rows, groups = (data.features + BinGroups.width - 1) / BinGroups.width
         var words = [UInt64](repeating: 0, count: n * groups)

@@ -44,10 +44,6 @@ struct HistogramTreeLearner {
     /// work per row, looks 4× as far ahead; the gradient gather twice.
     static let prefetchDistance = 16
 
-    /// Slot of `bin` of feature `j`.
-    @inline(__always) func slot(_ j: Int, _ bin: UInt8) -> Int {
-        bin == FeatureBins.missingBin ? offset[j + 1] - 1 : offset[j] + Int(bin)
-    }
     var slotCount: Int { offset[data.features] }
 
     init(data: BinnedMatrix, bins: FeatureBins, config: GradientBoostingConfiguration, threads: Int) {
