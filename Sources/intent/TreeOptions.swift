@@ -7,7 +7,7 @@ struct TreeOptions: ParsableArguments {
     @Option(help: "Shrinkage of each tree's leaf values.") var learningRate = 0.1
     @Option(help: "Leaves per tree (leaf-wise growth).") var numLeaves = 31
     @Option(help: "Depth limit (0: none).") var maxDepth = 0
-    @Option(help: "Rows a leaf needs at least.") var minDataInLeaf = 20
+    @Option(help: "Rows a leaf needs at least (while splitting, estimated from Hessian sums, as LightGBM does).") var minDataInLeaf = 20
     @Option(help: "Hessian sum a leaf needs at least.") var minSumHessianInLeaf = 1e-3
     @Option(help: "L2 penalty on leaf values.") var lambdaL2 = 0.0
     @Option(help: "Smallest gain worth a split.") var minGainToSplit = 0.0

@@ -5,6 +5,8 @@ public struct GradientBoostingConfiguration: Codable, Sendable, Equatable {
     public var numLeaves = 31
     /// Depth limit; 0 or less for none.
     public var maxDepth = -1
+    /// Rows each side of a split needs, counted while splitting as Hessian
+    /// sum × rows per unit of Hessian in the leaf (LightGBM's estimate).
     public var minDataInLeaf = 20
     public var minSumHessianInLeaf = 1e-3
     public var lambdaL2 = 0.0
@@ -17,7 +19,7 @@ public struct GradientBoostingConfiguration: Codable, Sendable, Equatable {
     public var maxBin = 255
     /// Categorical features: at most this many categories (codes 0..<maxCategories).
     public var maxCategories = 64
-    /// A category needs this many rows in a leaf to be placed by a split.
+    /// A category needs this many (estimated) rows in a leaf to be placed by a split.
     public var minDataPerCategory = 10
     /// Added to a category's Hessian sum when ordering categories (LightGBM's cat_smooth).
     public var categorySmoothing = 10.0

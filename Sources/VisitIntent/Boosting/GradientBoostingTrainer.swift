@@ -72,9 +72,11 @@ public struct GradientBoostingTrainer: Trainer {
                 rows = (0..<Int32(n)).filter { _ in rng.uniform() < config.baggingFraction }
                 if rows.isEmpty { rows = [0] }
             }
-            let roundScores = scores
+            // Softmax gradients of every column come from the round's starting
+            // scores; one output needs no copy.
+            let roundScores = T > 1 ? scores : []
             for t in 0..<T {
-                roundScores.withUnsafeBufferPointer { sc in
+                (T > 1 ? roundScores : scores).withUnsafeBufferPointer { sc in
                     data.y.withUnsafeBufferPointer { ys in
                         (weights ?? []).withUnsafeBufferPointer { ws in
                             g.withUnsafeMutableBufferPointer { gBuffer in
@@ -106,9 +108,10 @@ public struct GradientBoostingTrainer: Trainer {
                     binned.columns.withUnsafeBufferPointer { cols in
                         let s = sBuffer
                         if grown.rows.count == n {
-                            for (leaf, range) in grown.leafRange.enumerated() {
+                            // Leaves hold disjoint rows, so they can be moved at once.
+                            Parallel.forEach(blocks: grown.leafRange.count, threads: threads) { leaf in
                                 let value = tree.leafValue[leaf]
-                                for i in range { s[Int(grown.rows[i]) * T + t] += value }
+                                for i in grown.leafRange[leaf] { s[Int(grown.rows[i]) * T + t] += value }
                             }
                             return
                         }

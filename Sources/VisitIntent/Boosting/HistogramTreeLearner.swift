@@ -4,8 +4,8 @@ import CPrefetch
 /// binned features (Ke et al. 2017, "LightGBM: A Highly Efficient Gradient
 /// Boosting Decision Tree", §2–3).
 ///
-/// Each leaf keeps a histogram per feature — the sums of `g`, `h` and the row
-/// count per bin. The leaf with the largest split gain
+/// Each leaf keeps a histogram per feature — the sums of `g` and `h` per bin.
+/// The leaf with the largest split gain
 ///
 ///     gain = G_L²/(H_L + λ) + G_R²/(H_R + λ) − G²/(H + λ)
 ///
@@ -16,6 +16,13 @@ import CPrefetch
 /// Numeric splits try missing values on each side and keep the better
 /// (a learned default direction); categorical splits order categories by
 /// `G/(H + smoothing)` and take the best prefix, as LightGBM does.
+///
+/// Histograms hold no row counts: a bin's count is estimated as its Hessian
+/// sum × (leaf rows / leaf Hessian sum), as LightGBM does, so
+/// `min_data_in_leaf` and `min_data_per_category` are checked on estimates
+/// (exact while Hessians are equal, as in the first round). Counting costs a
+/// third read-modify-write per addition, about 20% of histogram time. Node and
+/// leaf counts written to the tree are exact (from the row partition).
 ///
 /// Histograms are built from `BinGroups` (eight features' bins in one word
 /// per row): each group is summed by one thread over the leaf's rows in order,
@@ -57,13 +64,12 @@ struct HistogramTreeLearner {
         groups = BinGroups(data, threads: threads)
     }
 
-    /// A leaf's sums per histogram slot, interleaved `(g, h, count)`.
+    /// A leaf's sums per histogram slot, interleaved `(g, h)`.
     struct Histogram {
         var v: [Double]
-        init(slots: Int) { v = [Double](repeating: 0, count: slots * 3) }
-        @inline(__always) func g(_ i: Int) -> Double { v[3 * i] }
-        @inline(__always) func h(_ i: Int) -> Double { v[3 * i + 1] }
-        @inline(__always) func c(_ i: Int) -> Int { Int(v[3 * i + 2]) }
+        init(slots: Int) { v = [Double](repeating: 0, count: slots * 2) }
+        @inline(__always) func g(_ i: Int) -> Double { v[2 * i] }
+        @inline(__always) func h(_ i: Int) -> Double { v[2 * i + 1] }
         mutating func subtract(_ o: Histogram) {
             v.withUnsafeMutableBufferPointer { a in o.v.withUnsafeBufferPointer { b in for i in 0..<a.count { a[i] -= b[i] } } }
         }
@@ -76,7 +82,7 @@ struct HistogramTreeLearner {
         var categorical = false
         var mask: [UInt64] = []
         var defaultLeft = false
-        var leftG = 0.0, leftH = 0.0, leftC = 0
+        var leftG = 0.0, leftH = 0.0
         var valid: Bool { feature >= 0 }
     }
 
@@ -92,7 +98,7 @@ struct HistogramTreeLearner {
 
     func leafValue(_ g: Double, _ h: Double) -> Double { -g / (h + config.lambdaL2) * config.learningRate }
 
-    /// Sums `g`, `h` and counts per bin over `rows`, whose gradients are
+    /// Sums `g` and `h` per bin over `rows`, whose gradients are
     /// `ordered[i]` = (g, h) of `rows[i]`. `rows == nil` means every row in
     /// order (the root without bagging), read without indirection.
     ///
@@ -125,17 +131,14 @@ struct HistogramTreeLearner {
                            wanted: [Bool], words: UnsafePointer<UInt64>, out: UnsafeMutablePointer<Double>) {
         let n = data.rows, perGroup = BinGroups.width * 256, ahead = HistogramTreeLearner.prefetchDistance
         let sums = UnsafeMutablePointer<SIMD2<Double>>.allocate(capacity: mine.count * perGroup)
-        let counts = UnsafeMutablePointer<Int32>.allocate(capacity: mine.count * perGroup)
         sums.initialize(repeating: .zero, count: mine.count * perGroup)
-        counts.initialize(repeating: 0, count: mine.count * perGroup)
-        defer { sums.deallocate(); counts.deallocate() }
+        defer { sums.deallocate() }
         /// Adds one row's (g, h) to the bin of each of the group's eight features.
-        @inline(__always) func add(_ word: UInt64, _ gh: SIMD2<Double>, _ s: UnsafeMutablePointer<SIMD2<Double>>, _ c: UnsafeMutablePointer<Int32>) {
+        @inline(__always) func add(_ word: UInt64, _ gh: SIMD2<Double>, _ s: UnsafeMutablePointer<SIMD2<Double>>) {
             var w = word, lane = 0
             while lane < perGroup {
                 let b = lane &+ Int(truncatingIfNeeded: w & 0xFF)
                 s[b] += gh
-                c[b] &+= 1
                 w &>>= 8
                 lane &+= 256
             }
@@ -144,14 +147,14 @@ struct HistogramTreeLearner {
         while lo < m {
             let hi = min(m, lo + HistogramTreeLearner.rowsPerBlock)
             for (k, g) in mine.enumerated() {
-                let word = words + g * n, s = sums + k * perGroup, c = counts + k * perGroup
+                let word = words + g * n, s = sums + k * perGroup
                 if let rows {
                     for i in lo..<hi {
                         if i &+ ahead < m { cprefetch_read(word + Int(rows[i &+ ahead])) }
-                        add(word[Int(rows[i])], ordered[i], s, c)
+                        add(word[Int(rows[i])], ordered[i], s)
                     }
                 } else {
-                    for i in lo..<hi { add(word[i], ordered[i], s, c) }
+                    for i in lo..<hi { add(word[i], ordered[i], s) }
                 }
             }
             lo = hi
@@ -159,86 +162,95 @@ struct HistogramTreeLearner {
         for (k, g) in mine.enumerated() {
             for j in groups.features(ofGroup: g) where wanted[j] {
                 let lane = (j - g * BinGroups.width) * 256
-                let s = sums + k * perGroup + lane, c = counts + k * perGroup + lane
+                let s = sums + k * perGroup + lane
                 let missingSlot = offset[j + 1] - 1
                 for slot in offset[j]...missingSlot {
                     let b = slot == missingSlot ? Int(FeatureBins.missingBin) : slot - offset[j]
-                    out[3 * slot] = s[b].x; out[3 * slot + 1] = s[b].y; out[3 * slot + 2] = Double(c[b])
+                    out[2 * slot] = s[b].x; out[2 * slot + 1] = s[b].y
                 }
             }
         }
     }
 
+    /// The best split of a leaf with sums `G`, `H` over `C` rows. Counts on
+    /// either side are estimated from Hessian sums (see the type's notes).
     func bestSplit(_ hist: Histogram, g G: Double, h H: Double, count C: Int, features: [Int]) -> Split {
         var best = Split()
         let lambda = config.lambdaL2
         let parentScore = G * G / (H + lambda)
         let minData = config.minDataInLeaf, minHess = config.minSumHessianInLeaf
+        let rowsPerHessian = H > 0 ? Double(C) / H : 0
+        /// Rounded to nearest (`Int(x + 0.5)` for x ≥ 0: no libm call on generic x86-64).
+        @inline(__always) func rows(_ h: Double) -> Int { let x = h * rowsPerHessian; return x > 0 ? Int(x + 0.5) : 0 }
         func consider(_ gl: Double, _ hl: Double, _ cl: Int, build: () -> Split) {
             let gr = G - gl, hr = H - hl, cr = C - cl
             guard cl >= minData, cr >= minData, hl >= minHess, hr >= minHess else { return }
             let gain = gl * gl / (hl + lambda) + gr * gr / (hr + lambda) - parentScore
             guard gain > config.minGainToSplit, gain > best.gain else { return }
             var s = build()
-            s.gain = gain; s.leftG = gl; s.leftH = hl; s.leftC = cl
+            s.gain = gain; s.leftG = gl; s.leftH = hl
             best = s
         }
         for j in features {
             let base = offset[j]
             let missing = offset[j + 1] - 1 - base
-            let mg = hist.g(base + missing), mh = hist.h(base + missing), mc = hist.c(base + missing)
+            let mg = hist.g(base + missing), mh = hist.h(base + missing), mc = rows(mh)
             if bins.categorical[j] {
                 // Categories with enough rows, ordered by g/(h + smoothing).
                 var cats: [(ratio: Double, bin: Int)] = []
-                for b in 0..<bins.maxCategories where hist.c(base + b) >= config.minDataPerCategory {
+                for b in 0..<bins.maxCategories where rows(hist.h(base + b)) >= config.minDataPerCategory {
                     cats.append((hist.g(base + b) / (hist.h(base + b) + config.categorySmoothing), b))
                 }
                 guard cats.count >= 2 else { continue }
                 cats.sort { ($0.ratio, $0.bin) < ($1.ratio, $1.bin) }
                 let limit = min(config.maxCategoryThreshold, cats.count - 1)
                 for order in [cats, Array(cats.reversed())] {
-                    var gl = 0.0, hl = 0.0, cl = 0
+                    var gl = 0.0, hl = 0.0
                     var mask = [UInt64](repeating: 0, count: 4)
                     for k in 0..<limit {
                         let b = order[k].bin
-                        gl += hist.g(base + b); hl += hist.h(base + b); cl += hist.c(base + b)
+                        gl += hist.g(base + b); hl += hist.h(base + b)
                         mask[b >> 6] |= 1 << UInt64(b & 63)
                         let m = mask
-                        consider(gl, hl, cl) { Split(feature: j, categorical: true, mask: m, defaultLeft: false) }
+                        consider(gl, hl, rows(hl)) { Split(feature: j, categorical: true, mask: m, defaultLeft: false) }
                     }
                 }
                 continue
             }
             let top = bins.binCount(j) - 1  // last value bin; "≤ t" for t < top leaves something right
-            var gl = 0.0, hl = 0.0, cl = 0
+            var gl = 0.0, hl = 0.0
             for t in 0..<top {
-                let binCount = hist.c(base + t)
-                if binCount == 0 { continue }  // the same partition as the previous non-empty bin
-                gl += hist.g(base + t); hl += hist.h(base + t); cl += binCount
+                let binH = hist.h(base + t)
+                gl += hist.g(base + t); hl += binH
+                // A bin estimated empty gives (almost) the previous bin's partition: keep the lower bound.
+                if rows(binH) == 0 { continue }
+                let cl = rows(hl)
                 if C - cl - mc <= 0 { break }
                 // Missing values right, then (if any) left.
                 let defaultLeftWhenUnseen = mc == 0 && cl >= C - cl
                 consider(gl, hl, cl) { Split(feature: j, thresholdBin: UInt8(t), defaultLeft: defaultLeftWhenUnseen) }
                 if mc > 0 {
-                    consider(gl + mg, hl + mh, cl + mc) { Split(feature: j, thresholdBin: UInt8(t), defaultLeft: true) }
+                    consider(gl + mg, hl + mh, rows(hl + mh)) { Split(feature: j, thresholdBin: UInt8(t), defaultLeft: true) }
                 }
             }
             // All values on one side, missing values on the other.
             if mc > 0 && mc < C {
-                let gv = G - mg, hv = H - mh, cv = C - mc
-                consider(gv, hv, cv) { Split(feature: j, thresholdBin: UInt8(top), defaultLeft: false) }
+                consider(G - mg, H - mh, C - mc) { Split(feature: j, thresholdBin: UInt8(top), defaultLeft: false) }
             }
         }
         return best
     }
 
-    /// Each bin's side under `split`: one table lookup per row instead of a
-    /// branch per kind of split.
-    func sideTable(_ split: Split) -> [Bool] {
+    /// Each bin's side under `split`, 1 for left: one table lookup per row
+    /// instead of a branch per kind of split, and counts that advance by
+    /// arithmetic rather than by a branch the data makes unpredictable.
+    func sideTable(_ split: Split) -> [Int] {
         (0..<256).map { b in
-            if b == Int(FeatureBins.missingBin) { return split.defaultLeft }
-            if split.categorical { return RegressionTree.categoryIsLeft(split.mask, b) }
-            return b <= Int(split.thresholdBin)
+            let left: Bool
+            if b == Int(FeatureBins.missingBin) { left = split.defaultLeft }
+            else if split.categorical { left = RegressionTree.categoryIsLeft(split.mask, b) }
+            else { left = b <= Int(split.thresholdBin) }
+            return left ? 1 : 0
         }
     }
 
@@ -269,7 +281,7 @@ struct HistogramTreeLearner {
                                     let row = rs[i]
                                     let isLeft = goes[Int(col[Int(row)])]
                                     rs[l] = row; rights[r] = row
-                                    l &+= isLeft ? 1 : 0; r &+= isLeft ? 0 : 1
+                                    l &+= isLeft; r &+= 1 &- isLeft
                                 }
                                 counts[c] = l - cut[c]
                             }
@@ -309,8 +321,20 @@ struct HistogramTreeLearner {
         var scratch = [Int32](repeating: 0, count: rows.count)
         var ordered = [SIMD2<Double>](repeating: .zero, count: rows.count)
         var tree = RegressionTree()
-        var gSum = 0.0, hSum = 0.0
-        for r in rows { gSum += Double(g[Int(r)]); hSum += Double(h[Int(r)]) }
+        // Root sums from fixed blocks added in block order: the same for any thread count.
+        let sumBlocks = (rows.count + 65_535) / 65_536
+        var partial = [SIMD2<Double>](repeating: .zero, count: sumBlocks)
+        partial.withUnsafeMutableBufferPointer { out in
+            rows.withUnsafeBufferPointer { rs in
+                Parallel.forEach(blocks: sumBlocks, threads: threads) { b in
+                    var s = SIMD2<Double>.zero
+                    for i in (b * 65_536)..<min(rs.count, (b + 1) * 65_536) { let r = Int(rs[i]); s += SIMD2(Double(g[r]), Double(h[r])) }
+                    out[b] = s
+                }
+            }
+        }
+        let rootSums = partial.reduce(SIMD2<Double>.zero, +)
+        let gSum = rootSums.x, hSum = rootSums.y
         /// The histogram of `rows[range]`, from their gathered gradients.
         func histogram(_ range: Range<Int>, identity: Bool = false) -> Histogram {
             ordered.withUnsafeMutableBufferPointer { o in
@@ -367,19 +391,26 @@ struct HistogramTreeLearner {
             if parent.parent >= 0 {
                 if parent.isLeftChild { tree.left[parent.parent] = Int32(node) } else { tree.right[parent.parent] = Int32(node) }
             }
-            // Children: build the smaller histogram, subtract for the larger.
             let leftCount = mid - parent.start, rightCount = parent.end - mid
             let gl = split.leftG, hl = split.leftH
-            let smallIsLeft = leftCount <= rightCount
-            let small = histogram(smallIsLeft ? parent.start..<mid : mid..<parent.end)
-            parent.histogram.subtract(small)
-            let large = parent.histogram
             var leftLeaf = Leaf(start: parent.start, end: mid, g: gl, h: hl, depth: parent.depth + 1,
-                                histogram: smallIsLeft ? small : large, parent: node, isLeftChild: true)
+                                histogram: Histogram(slots: 0), parent: node, isLeftChild: true)
             var rightLeaf = Leaf(start: mid, end: parent.end, g: parent.g - gl, h: parent.h - hl, depth: parent.depth + 1,
-                                 histogram: smallIsLeft ? large : small, parent: node, isLeftChild: false)
-            leftLeaf.split = bestSplit(leftLeaf.histogram, g: leftLeaf.g, h: leftLeaf.h, count: leftCount, features: features)
-            rightLeaf.split = bestSplit(rightLeaf.histogram, g: rightLeaf.g, h: rightLeaf.h, count: rightCount, features: features)
+                                 histogram: Histogram(slots: 0), parent: node, isLeftChild: false)
+            // Children: build the smaller histogram, subtract for the larger —
+            // unless neither child can split again (the tree is full, or both
+            // are too shallow in rows or too deep), as LightGBM skips them too.
+            let full = leaves.count + 1 >= config.numLeaves
+            let splittable = { (rows: Int, depth: Int) in rows >= 2 * config.minDataInLeaf && depth < depthLimit }
+            if !full && (splittable(leftCount, leftLeaf.depth) || splittable(rightCount, rightLeaf.depth)) {
+                let smallIsLeft = leftCount <= rightCount
+                let small = histogram(smallIsLeft ? parent.start..<mid : mid..<parent.end)
+                parent.histogram.subtract(small)
+                leftLeaf.histogram = smallIsLeft ? small : parent.histogram
+                rightLeaf.histogram = smallIsLeft ? parent.histogram : small
+                leftLeaf.split = bestSplit(leftLeaf.histogram, g: leftLeaf.g, h: leftLeaf.h, count: leftCount, features: features)
+                rightLeaf.split = bestSplit(rightLeaf.histogram, g: rightLeaf.g, h: rightLeaf.h, count: rightCount, features: features)
+            }
             leaves[chosen] = leftLeaf
             leaves.append(rightLeaf)
         }

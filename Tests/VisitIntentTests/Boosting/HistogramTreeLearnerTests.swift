@@ -73,6 +73,55 @@ import VisitIntentTestSupport
         #expect(leafRows.min()! < 200)
     }
 
+    /// Counts on either side of a split are estimated from Hessians (bin
+    /// Hessian sum × rows / Hessian sum of the leaf, as LightGBM does), which
+    /// differs from exact counts once Hessians differ between rows. In a later
+    /// round, every node of the tree must leave at least `min_data_in_leaf`
+    /// estimated rows on each side, recomputed from the rows that reach it;
+    /// its recorded row count and gain must still be exact.
+    @Test func laterRoundsKeepMinDataOnHessianEstimatedCounts() throws {
+        var data = TestSupport.syntheticClassification(rows: 6_000, features: 6, classes: 2, seed: 11)
+        for r in stride(from: 0, to: data.x.rows, by: 5) { data.x[r, 1] = .nan }
+        var c = GradientBoostingConfiguration()
+        c.rounds = 4; c.numLeaves = 31; c.minDataInLeaf = 40; c.lambdaL2 = 1; c.learningRate = 0.5
+        let (model, _) = try GradientBoostingTrainer(configuration: c).fit(data, seed: 1)
+        let tree = model.trees[3]
+        let nodes = tree.splitFeature.count
+        #expect(nodes > 5)
+        var nodeG = [Double](repeating: 0, count: nodes), nodeH = nodeG, nodeRows = [Int](repeating: 0, count: nodes)
+        var leftH = nodeH, leftG = nodeG
+        var row = [Float](repeating: 0, count: data.x.columns)
+        var hessians: [Double] = []
+        for r in 0..<data.x.rows {
+            for j in 0..<data.x.columns { row[j] = data.x[r, j] }
+            // The score after three rounds, then this round's g and h (kept as Float32 by the learner).
+            var z = model.initialScores[0]
+            row.withUnsafeBufferPointer { x in for t in 0..<3 { z += model.trees[t].leafValue[model.trees[t].leaf(x.baseAddress!)] } }
+            let p = 1 / (1 + exp(-z))
+            let g = Double(Float(p - Double(data.y[r]))), h = Double(Float(p * (1 - p)))
+            hessians.append(h)
+            var node: Int32 = 0
+            while node >= 0 {
+                let i = Int(node)
+                nodeG[i] += g; nodeH[i] += h; nodeRows[i] += 1
+                let left = tree.goesLeft(node: i, value: row[Int(tree.splitFeature[i])])
+                if left { leftG[i] += g; leftH[i] += h }
+                node = left ? tree.left[i] : tree.right[i]
+            }
+        }
+        // Hessians really differ by now, so estimates are not exact counts.
+        #expect(hessians.max()! > 1.5 * hessians.min()!)
+        func score(_ g: Double, _ h: Double) -> Double { g * g / (h + c.lambdaL2) }
+        for i in 0..<nodes {
+            #expect(Int(tree.nodeCount[i]) == nodeRows[i], "node \(i)")
+            let estimatedLeft = Int((leftH[i] * Double(nodeRows[i]) / nodeH[i]).rounded())
+            #expect(estimatedLeft >= c.minDataInLeaf && nodeRows[i] - estimatedLeft >= c.minDataInLeaf,
+                    "node \(i): \(estimatedLeft) of \(nodeRows[i]) rows left by Hessians")
+            let gain = score(leftG[i], leftH[i]) + score(nodeG[i] - leftG[i], nodeH[i] - leftH[i]) - score(nodeG[i], nodeH[i])
+            #expect(abs(Double(tree.gain[i]) - gain) <= 1e-3 * max(1, gain), "node \(i): gain \(tree.gain[i]), rows give \(gain)")
+        }
+    }
+
     /// The best split gain over every bin bound of every feature, missing
     /// values on either side, found from the raw values of `rows`.
     func bestGain(rows: [Int], data: TrainingData, bounds: [[Float]], p: Double, config c: GradientBoostingConfiguration) -> Double {
