@@ -17,10 +17,31 @@ import LinearAlgebra
 public struct FeatureExtractor: Sendable {
     public let spec: FeatureSpec
     public let layout: FeatureLayout
+    /// Bucket of each (from, to) topic pair, fixed by the spec.
+    let bigramBucket: [Int32]
+    let internalHosts: Set<String>
+    /// What is worked out per distinct path and per distinct (source, medium,
+    /// referrer host), kept across calls: the service extracts one session per
+    /// request, and a site's paths and referrers recur. Paths are seen only after
+    /// redaction; referrers are hosts. Bounded, shared by threads.
+    private let pathMemo = BoundedSharedMap<String, PathClass>(limit: 50_000)
+    private let channelMemo = BoundedSharedMap<ChannelKey, UInt16>(limit: 10_000)
+
+    struct PathClass { var topic: Int16, kind: Int16, tokenBuckets: [Int32] }
+    struct ChannelKey: Hashable { var source: String, medium: String, referrerHost: String }
 
     public init(spec: FeatureSpec) throws {
         self.spec = spec
         self.layout = try FeatureLayout(spec: spec)
+        let topics = layout.taxonomy.topics
+        var table = [Int32](repeating: 0, count: topics.count * topics.count)
+        for a in 0..<topics.count {
+            for b in 0..<topics.count {
+                table[a * topics.count + b] = Int32(FeatureHashing.bucket("\(topics[a])>\(topics[b])", buckets: spec.bigramBuckets))
+            }
+        }
+        bigramBucket = table
+        internalHosts = Set(spec.internalHosts)
     }
 
     /// Classification of every distinct path in `events`, indexed by pool code.
@@ -35,10 +56,18 @@ public struct FeatureExtractor: Sendable {
         var info = PathInfo(topic: Array(repeating: -1, count: n), kind: Array(repeating: -1, count: n), tokenBuckets: Array(repeating: [], count: n))
         for code in events.path where code != StringPool.empty && info.topic[Int(code)] < 0 {
             let path = events.pool[code]
-            let (t, k) = layout.taxonomy.classifyIndices(path)
-            info.topic[Int(code)] = Int16(t)
-            info.kind[Int(code)] = Int16(k)
-            info.tokenBuckets[Int(code)] = FeatureHashing.pathTokens(path).map { Int32(FeatureHashing.bucket($0, buckets: spec.pathTokenBuckets)) }
+            let known: PathClass
+            if let memo = pathMemo[path] {
+                known = memo
+            } else {
+                let (t, k) = layout.taxonomy.classifyIndices(path)
+                known = PathClass(topic: Int16(t), kind: Int16(k),
+                                  tokenBuckets: FeatureHashing.pathTokens(path).map { Int32(FeatureHashing.bucket($0, buckets: spec.pathTokenBuckets)) })
+                pathMemo.set(known, for: path)
+            }
+            info.topic[Int(code)] = known.topic
+            info.kind[Int(code)] = known.kind
+            info.tokenBuckets[Int(code)] = known.tokenBuckets
         }
         return info
     }
@@ -52,18 +81,7 @@ public struct FeatureExtractor: Sendable {
         let rows = sessions.count
         var storage = [Float](repeating: 0, count: rows * width)
         let info = pathInfo(events)
-        let bigramBucket: [Int32] = {
-            // Bucket of each (from, to) topic pair, precomputed.
-            let topics = layout.taxonomy.topics
-            var table = [Int32](repeating: 0, count: topics.count * topics.count)
-            for a in 0..<topics.count {
-                for b in 0..<topics.count {
-                    table[a * topics.count + b] = Int32(FeatureHashing.bucket("\(topics[a])>\(topics[b])", buckets: spec.bigramBuckets))
-                }
-            }
-            return table
-        }()
-        let internalHosts = Set(spec.internalHosts)
+        let bigramBucket = self.bigramBucket
         // Per-code lookups for attribute one-hots.
         func levelMap(_ levels: [String]) -> [Int32: Int] {
             var m: [Int32: Int] = [:]
@@ -71,8 +89,12 @@ public struct FeatureExtractor: Sendable {
             return m
         }
         let genderMap = levelMap(spec.genderLevels), ageMap = levelMap(spec.ageBandLevels), regionMap = levelMap(spec.regionLevels)
-        let unknownCodes = Set(events.pool.strings.indices.filter { ["unknown", "(not set)"].contains(events.pool.strings[$0].lowercased()) }.map { Int32($0) })
-        var channels = sessionChannels(events: events, sessions: sessions, prefix: prefix, internalHosts: internalHosts)
+        // "unknown" or "(not set)" in any case; the length test spares lowercasing every URL in the pool.
+        let unknownCodes = Set(events.pool.strings.indices.filter {
+            let text = events.pool.strings[$0], length = text.utf8.count
+            return (length == 7 || length == 9) && ["unknown", "(not set)"].contains(text.lowercased())
+        }.map { Int32($0) })
+        var channels = sessionChannels(events: events, sessions: sessions, prefix: prefix)
         var landingKinds = [UInt16](repeating: 0, count: rows)
         var landingTopics = [UInt16](repeating: 0, count: rows)
         let chunk = 2048
@@ -106,7 +128,7 @@ public struct FeatureExtractor: Sendable {
     /// The channel of each session: from its first event that carries a source,
     /// a medium or an external referrer (direct when none does). Grouping is
     /// string matching, so it is done once per distinct (source, medium, referrer).
-    func sessionChannels(events: EventTable, sessions: SessionTable, prefix: SessionPrefix, internalHosts: Set<String>) -> [UInt16] {
+    func sessionChannels(events: EventTable, sessions: SessionTable, prefix: SessionPrefix) -> [UInt16] {
         var cache: [SIMD3<Int32>: UInt16] = [:]
         var internalCodes = Set<Int32>()
         for h in internalHosts { if let c = events.pool.code(of: h) { internalCodes.insert(c) } }
@@ -125,8 +147,15 @@ public struct FeatureExtractor: Sendable {
                 }
             }
             if let c = cache[key] { out[s] = c; continue }
-            let channel = Channel.group(source: events.pool[key.x], medium: events.pool[key.y], referrerHost: events.pool[key.z], internalHosts: internalHosts)
-            let code = UInt16(Channel.allCases.firstIndex(of: channel)!)
+            let strings = ChannelKey(source: events.pool[key.x], medium: events.pool[key.y], referrerHost: events.pool[key.z])
+            let code: UInt16
+            if let memo = channelMemo[strings] {
+                code = memo
+            } else {
+                let channel = Channel.group(source: strings.source, medium: strings.medium, referrerHost: strings.referrerHost, internalHosts: internalHosts)
+                code = UInt16(Channel.allCases.firstIndex(of: channel)!)
+                channelMemo.set(code, for: strings)
+            }
             cache[key] = code
             out[s] = code
         }

@@ -11,8 +11,18 @@ public struct ReasonCode: Codable, Sendable, Equatable {
     /// The `count` columns that pushed class `c` most, strongest first.
     public static func top(_ explanation: Explanation, toward c: Int, classCount: Int, count: Int) -> [ReasonCode] {
         let push = explanation.push(toward: c, classCount: classCount)
-        let order = push.indices.filter { push[$0] > 1e-9 }.sorted { (push[$0], $1) > (push[$1], $0) }
-        return order.prefix(count).map { j in
+        // The `count` largest positive pushes (ties: the lower column first), by
+        // insertion into a short list rather than sorting every column.
+        var order: [Int] = []
+        order.reserveCapacity(count + 1)
+        for j in push.indices where push[j] > 1e-9 && count > 0 {
+            if order.count == count && push[order[count - 1]] >= push[j] { continue }
+            var at = order.count
+            while at > 0 && push[order[at - 1]] < push[j] { at -= 1 }
+            order.insert(j, at: at)
+            if order.count > count { order.removeLast() }
+        }
+        return order.map { j in
             let column = explanation.columns[j], v = explanation.inputs[j]
             return ReasonCode(feature: column.name, text: phrase(column, v), value: v, contribution: push[j])
         }

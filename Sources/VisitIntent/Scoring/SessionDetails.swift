@@ -23,9 +23,12 @@ public struct SessionDetails: Sendable, Equatable {
         let rows = x.rows, d = x.columns, k = model.classes.count
         let predicted = predictedClasses(p)
         // Dominant topic: most seconds read, then most views (feature-spec models only).
-        let names = model.featureColumns.map(\.name)
-        let dwell = names.indices.filter { names[$0].hasPrefix("topic_dwell_s:") }
-        let views = names.indices.filter { names[$0].hasPrefix("topic_views:") }
+        // (The service calls this once per request: no copy of the column names.)
+        let columns = model.featureColumns
+        var dwell: [Int] = [], views: [Int] = []
+        for (j, column) in columns.enumerated() where column.name.utf8.first == UInt8(ascii: "t") {
+            if column.name.hasPrefix("topic_dwell_s:") { dwell.append(j) } else if column.name.hasPrefix("topic_views:") { views.append(j) }
+        }
         var out = [SessionDetails](repeating: SessionDetails(), count: rows)
         out.withUnsafeMutableBufferPointer { buffer in
             let o = buffer
@@ -43,7 +46,7 @@ public struct SessionDetails: Sendable, Equatable {
                     if best < 0 {
                         for (t, j) in views.enumerated() where row[j] > bestKey.1 { bestKey = (0, row[j]); best = t }
                     }
-                    if best >= 0 { detail.topic = String(names[dwell.isEmpty ? views[best] : dwell[best]].split(separator: ":", maxSplits: 1)[1]) }
+                    if best >= 0 { detail.topic = String(columns[dwell.isEmpty ? views[best] : dwell[best]].name.split(separator: ":", maxSplits: 1)[1]) }
                     detail.stage = (after?[r] ?? false) ? .after : .before
                     detail.content = playbook?.content(intent: model.classes[Int(predicted[r])], topic: detail.topic, stage: detail.stage)
                     o[r] = detail

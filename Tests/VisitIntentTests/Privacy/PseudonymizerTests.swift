@@ -1,5 +1,6 @@
 import Foundation
 import Crypto
+import Synchronization
 import Testing
 import VisitIntent
 
@@ -19,6 +20,32 @@ import VisitIntent
         #expect(id.prefix(16) == "5bdcc146bf60754e")
         let tag = HMAC<SHA256>.authenticationCode(for: Data("tag:5bdcc146bf60754e".utf8), using: SymmetricKey(data: Data("Jefe".utf8)))
         #expect(id.suffix(16) == Array(tag).prefix(8).map { String(format: "%02x", $0) }.joined())
+    }
+
+    /// The pseudonymizer composes HMAC from SHA-256 states it keeps: check it
+    /// against swift-crypto's `HMAC` for short, block-sized and long keys
+    /// (longer than a block: hashed first) and for empty and long messages,
+    /// from several threads sharing one instance.
+    @Test func composedHMACMatchesSwiftCryptoForAnyKeyLengthAndThreads() {
+        for keyLength in [0, 1, 32, 63, 64, 65, 200] {
+            let key = Data((0..<keyLength).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) })
+            let p = Pseudonymizer(key: key)
+            let messages = ["", "v", "visitor-42", String(repeating: "é", count: 100)]
+            func expected(_ m: String) -> String {
+                let mac = HMAC<SHA256>.authenticationCode(for: Data(m.utf8), using: SymmetricKey(data: key))
+                let head = Array(mac).prefix(8).map { String(format: "%02x", $0) }.joined()
+                let tag = HMAC<SHA256>.authenticationCode(for: Data(("tag:" + head).utf8), using: SymmetricKey(data: key))
+                return head + Array(tag).prefix(8).map { String(format: "%02x", $0) }.joined()
+            }
+            let wanted = messages.map(expected)
+            let mismatches = Mutex(0)
+            DispatchQueue.concurrentPerform(iterations: 8) { _ in
+                for _ in 0..<50 {
+                    for (m, w) in zip(messages, wanted) where p.pseudonym(m) != w { mismatches.withLock { $0 += 1 } }
+                }
+            }
+            #expect(mismatches.withLock { $0 } == 0, "key of \(keyLength) bytes")
+        }
     }
 
     @Test func ownPseudonymsAreKeptOtherKeysAreNot() {

@@ -90,6 +90,24 @@ import VisitIntentTestSupport
         #expect(reasons.allSatisfy { $0.contribution > 0 && !$0.text.isEmpty })
     }
 
+    /// `top` keeps a short list instead of sorting every column: it must pick
+    /// what a full sort by (push descending, column ascending) picks, ties and
+    /// non-positive pushes included.
+    @Test func topReasonsMatchAFullSortWithTies() {
+        var rng = SeededGenerator(seed: 4)
+        let columns = (0..<40).map { FeatureColumn(name: "f\($0)", group: "g", label: "feature \($0)") }
+        for trial in 0..<200 {
+            // Few distinct values, so ties are common; some pushes are zero or negative.
+            let values = (0..<40).map { _ in Double(Int(rng.next() % 7)) - 2 }
+            let e = Explanation(columns: columns, inputs: [Float](repeating: 1, count: 40), values: [values])
+            for count in [0, 1, 3, 5, 40] {
+                let expected = values.indices.filter { values[$0] > 1e-9 }.sorted { (values[$0], $1) > (values[$1], $0) }.prefix(count).map { "f\($0)" }
+                let got = ReasonCode.top(e, toward: 1, classCount: 2, count: count).map(\.feature)
+                #expect(got == Array(expected), "trial \(trial), count \(count)")
+            }
+        }
+    }
+
     @Test func playbookPicksTheFirstMatchingRule() throws {
         let book = try ContentPlaybook.load(path: TestSupport.repositoryRoot + "/datasets/clinic-playbook.yaml")
         #expect(book.content(intent: "research", topic: "hyaluronic-acid", stage: .before)?.url == "/faq/acide-hyaluronique")
