@@ -52,9 +52,11 @@ Benchmarks (BENCHMARKS below; a new one is one function and one entry):
              4-event session on the clinic site for models/clinic-gbdt.json and
              models/clinic-logistic.json, and once with a feature row (gbdt).
              (a) ≈ 2,000 requests/s: wrk has no fixed-rate mode, so each of
-             21 connections (1 thread) waits 10 ms after every answer (a Lua
-             delay()); the connections are scaled once when the rate falls
-             short. Latency runs from a request's write to its answer, without
+             21 connections (1 thread) waits after every answer (a Lua
+             delay()) for a time drawn from an exponential distribution of
+             mean 10 ms, seeded: independent visitors rather than 21
+             connections firing in step; the connections are scaled once
+             when the rate falls short. Latency runs from a request's write to its answer, without
              wrk2's coordinated-omission correction. (b) Closed loop, -t1 -c4:
              max throughput. 10 s each after a 2 s warm-up per server; p50/p90/
              p99, requests/s, errors (socket errors, non-2xx/3xx, and non-2xx
@@ -1404,14 +1406,17 @@ def _ensure_wrk(doc):
 
 
 def _lua_script(name, body, delay_ms=None):
-    """A wrk script: POST `body`; with delay_ms each connection waits that long after every answer;
+    """A wrk script: POST `body`; with delay_ms each connection waits after every answer for a time
+    drawn from an exponential distribution with that mean (seeded, so runs repeat), so the connections'
+    requests interleave like independent visitors' instead of arriving in lock-step bursts;
     done() prints the exact numbers as one BENCH-JSON line after wrk's own report."""
     text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
     assert "]==]" not in text
     lines = ["-- written by bench/run.py (service)", 'wrk.method = "POST"',
              'wrk.headers["Content-Type"] = "application/json"', f"wrk.body = [==[{text}]==]"]
     if delay_ms is not None:
-        lines += ["function delay()", f"  return {int(delay_ms)}", "end"]
+        lines += ["math.randomseed(2026)", "function delay()",
+                  f"  return math.floor(-{float(delay_ms)} * math.log(1 - math.random()) + 0.5)", "end"]
     fields = [("requests", "summary.requests"), ("duration_us", "summary.duration"), ("bytes", "summary.bytes"),
               ("connect", "summary.errors.connect"), ("read", "summary.errors.read"),
               ("write", "summary.errors.write"), ("status", "summary.errors.status"),
@@ -1672,7 +1677,8 @@ def bench_service(ctx):
     throughput, for the bundled gbdt and logistic models. No peer."""
     rows = []
     doc = {"goal": {"rate": SERVICE_RATE, "p99_ms_below": SERVICE_GOAL_P99_MS, "errors": 0},
-           "method": {"fixed_rate": f"wrk -t1 -cN, delay() {SERVICE_DELAY_MS} ms per connection after each answer "
+           "method": {"fixed_rate": f"wrk -t1 -cN, delay() per connection after each answer drawn from an "
+                                    f"exponential distribution of mean {SERVICE_DELAY_MS} ms (seeded) "
                                     f"(N starts at {SERVICE_CONNECTIONS}, scaled once when the rate falls short); "
                                     "latency from the request's write to its answer (no coordinated-omission "
                                     "correction, unlike wrk2)",
@@ -1706,7 +1712,7 @@ def bench_service(ctx):
         attempts = []
         while True:
             conns = state["connections"]
-            log(f"service: {label}: wrk -t1 -c{conns}, {SERVICE_DELAY_MS} ms delay, {SERVICE_DURATION_S} s")
+            log(f"service: {label}: wrk -t1 -c{conns}, delay mean {SERVICE_DELAY_MS} ms (exponential), {SERVICE_DURATION_S} s")
             res = _wrk_run(ctx, wrk, server, scripts[("fixed", name)], f"{label}-c{conns}", 1, conns,
                            SERVICE_DURATION_S)
             attempts.append(res)
@@ -1726,6 +1732,8 @@ def bench_service(ctx):
         return res
 
     for kind, plan in SERVICE_PLAN:
+        # Each model starts from the same connection count: a slower model's scaling is not carried over.
+        state["connections"] = SERVICE_CONNECTIONS
         server = _Server(ctx, kind, SERVICE_MODELS[kind])
         try:
             server.start()
@@ -1745,7 +1753,7 @@ def bench_service(ctx):
                     if mode == "fixed":
                         res = fixed_rate(server, name, label)
                         goal, verdict = _service_goal(res)
-                        how = f"wrk -t1 -c{res['connections']}, {SERVICE_DELAY_MS} ms delay"
+                        how = f"wrk -t1 -c{res['connections']}, delay mean {SERVICE_DELAY_MS} ms (exponential)"
                         res["goal_met"] = goal
                     else:
                         log(f"service: {label}: wrk -t{SERVICE_CLOSED[0]} -c{SERVICE_CLOSED[1]}, "
