@@ -22,15 +22,31 @@ public enum ScoreRoutes {
     }
 
     /// Reads the body, scores it with the current model, maps failures to JSON errors.
-    static func handle(_ request: Request, limits: Limits, model: ModelHolder, _ work: @Sendable ([UInt8], ModelHolder.LoadedModel) throws -> [UInt8]) async -> Response {
+    ///
+    /// `intent serve` runs tasks on NIO's event loops, so scoring a request holds
+    /// its loop: right for one session (well under a millisecond), not for a
+    /// batch (up to `--max-batch` sessions, each with TreeSHAP reasons), which
+    /// would stall every connection on that loop. `offLoop` batches run on a
+    /// Dispatch worker instead.
+    static func handle(_ request: Request, limits: Limits, model: ModelHolder, offLoop: Bool = false,
+                       _ work: @escaping @Sendable ([UInt8], ModelHolder.LoadedModel) throws -> [UInt8]) async -> Response {
         var request = request
         let buffer: ByteBuffer
         do { buffer = try await request.collectBody(upTo: limits.maxBodyBytes) } catch {
             return failure(413, "the body is larger than \(limits.maxBodyBytes) bytes")
         }
         let loaded = model.model  // taken once: a reload during this request does not affect it
+        let body = Array(buffer.readableBytesView)
+        let outcome: Result<[UInt8], any Error>
+        if offLoop {
+            outcome = await withCheckedContinuation { done in
+                DispatchQueue.global().async { done.resume(returning: Result { try work(body, loaded) }) }
+            }
+        } else {
+            outcome = Result { try work(body, loaded) }
+        }
         do {
-            return json(.ok, try work(Array(buffer.readableBytesView), loaded))
+            return json(.ok, try outcome.get())
         } catch let f as ScoringService.Failure {
             return failure(f.status, f.message)
         } catch let e as FeatureSpecError {
@@ -47,7 +63,7 @@ public enum ScoreRoutes {
             await handle(request, limits: limits, model: model) { body, m in try service.score(body: body, model: m) }
         }
         router.post("/v1/score/batch") { request, _ in
-            await handle(request, limits: limits, model: model) { body, m in try service.scoreBatch(body: body, model: m) }
+            await handle(request, limits: limits, model: model, offLoop: true) { body, m in try service.scoreBatch(body: body, model: m) }
         }
         router.get("/v1/model") { _, _ in json(.ok, service.modelDescription(model.model)) }
         router.get("/healthz") { _, _ in json(.ok, ScoringService.encode(["status": "ok", "model": model.model.version])) }

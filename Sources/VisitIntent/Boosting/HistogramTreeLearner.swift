@@ -220,15 +220,22 @@ struct HistogramTreeLearner {
             let top = bins.binCount(j) - 1  // last value bin; "≤ t" for t < top leaves something right
             var gl = 0.0, hl = 0.0
             for t in 0..<top {
-                let binH = hist.h(base + t)
-                gl += hist.g(base + t); hl += binH
-                // A bin estimated empty gives (almost) the previous bin's partition: keep the lower bound.
-                if rows(binH) == 0 { continue }
+                let binG = hist.g(base + t), binH = hist.h(base + t)
+                gl += binG; hl += binH
+                // An empty bin gives the previous bin's partition: keep the lower bound. (Only
+                // a really empty one: a bin of confidently predicted rows has a tiny Hessian
+                // but may carry the large gradients boosting must fix.)
+                if binH == 0 && binG == 0 { continue }
                 let cl = rows(hl)
                 if C - cl - mc <= 0 { break }
-                // Missing values right, then (if any) left.
-                let defaultLeftWhenUnseen = mc == 0 && cl >= C - cl
-                consider(gl, hl, cl) { Split(feature: j, thresholdBin: UInt8(t), defaultLeft: defaultLeftWhenUnseen) }
+                // Missing values right, then (if any) left. With no missing rows estimated
+                // (there may be a few of tiny Hessian), missing values follow the larger side,
+                // in the partition as at prediction, so their sums go with that side.
+                if mc == 0 && cl >= C - cl {
+                    consider(gl + mg, hl + mh, cl) { Split(feature: j, thresholdBin: UInt8(t), defaultLeft: true) }
+                } else {
+                    consider(gl, hl, cl) { Split(feature: j, thresholdBin: UInt8(t), defaultLeft: false) }
+                }
                 if mc > 0 {
                     consider(gl + mg, hl + mh, rows(hl + mh)) { Split(feature: j, thresholdBin: UInt8(t), defaultLeft: true) }
                 }

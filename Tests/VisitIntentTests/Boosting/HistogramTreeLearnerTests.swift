@@ -78,10 +78,16 @@ import VisitIntentTestSupport
     /// differs from exact counts once Hessians differ between rows. In a later
     /// round, every node of the tree must leave at least `min_data_in_leaf`
     /// estimated rows on each side, recomputed from the rows that reach it;
-    /// its recorded row count and gain must still be exact.
+    /// its recorded row count and gain must still be exact, and each leaf's
+    /// value the Newton step of the rows that reach it, missing values
+    /// included (rows far out on one feature, soon predicted confidently, carry
+    /// lone missing values: their Hessians are small, yet they must be summed on
+    /// the side they go to).
     @Test func laterRoundsKeepMinDataOnHessianEstimatedCounts() throws {
         var data = TestSupport.syntheticClassification(rows: 6_000, features: 6, classes: 2, seed: 11)
         for r in stride(from: 0, to: data.x.rows, by: 5) { data.x[r, 1] = .nan }
+        // Lone missing values on rows far out on feature 0, which the model soon predicts confidently.
+        for r in stride(from: 3, to: data.x.rows, by: 211) { data.x[r, 2] = .nan; data.x[r, 0] = 40; data.y[r] = 1 }
         var c = GradientBoostingConfiguration()
         c.rounds = 4; c.numLeaves = 31; c.minDataInLeaf = 40; c.lambdaL2 = 1; c.learningRate = 0.5
         let (model, _) = try GradientBoostingTrainer(configuration: c).fit(data, seed: 1)
@@ -90,6 +96,7 @@ import VisitIntentTestSupport
         #expect(nodes > 5)
         var nodeG = [Double](repeating: 0, count: nodes), nodeH = nodeG, nodeRows = [Int](repeating: 0, count: nodes)
         var leftH = nodeH, leftG = nodeG
+        var leafG = [Double](repeating: 0, count: tree.leaves), leafH = leafG
         var row = [Float](repeating: 0, count: data.x.columns)
         var hessians: [Double] = []
         for r in 0..<data.x.rows {
@@ -108,6 +115,7 @@ import VisitIntentTestSupport
                 if left { leftG[i] += g; leftH[i] += h }
                 node = left ? tree.left[i] : tree.right[i]
             }
+            leafG[Int(~node)] += g; leafH[Int(~node)] += h
         }
         // Hessians really differ by now, so estimates are not exact counts.
         #expect(hessians.max()! > 1.5 * hessians.min()!)
@@ -119,6 +127,10 @@ import VisitIntentTestSupport
                     "node \(i): \(estimatedLeft) of \(nodeRows[i]) rows left by Hessians")
             let gain = score(leftG[i], leftH[i]) + score(nodeG[i] - leftG[i], nodeH[i] - leftH[i]) - score(nodeG[i], nodeH[i])
             #expect(abs(Double(tree.gain[i]) - gain) <= 1e-3 * max(1, gain), "node \(i): gain \(tree.gain[i]), rows give \(gain)")
+        }
+        for i in 0..<tree.leaves {
+            let value = -leafG[i] / (leafH[i] + c.lambdaL2) * c.learningRate
+            #expect(abs(tree.leafValue[i] - value) <= 1e-4 * max(1, abs(value)), "leaf \(i): \(tree.leafValue[i]) vs \(value)")
         }
     }
 
