@@ -110,8 +110,8 @@ struct ScoreCommand: ParsableCommand {
                 }
                 try spill.forEachInOrder(reader: reader) { try scorer.add($0, file: "sorted events"); progress.count(scorer.summary.events, "events scored") }
             } else {
-                read = try PipelinedReader(reader: reader).forEachEvent(paths: input.events) { event, file in
-                    try scorer.add(event, file: file)
+                read = try PipelinedReader(reader: reader).forEachTable(paths: input.events) { events, file in
+                    try scorer.add(events, file: file)
                     progress.count(scorer.summary.events, "events scored")
                 }
             }

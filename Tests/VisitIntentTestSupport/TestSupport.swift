@@ -5,9 +5,19 @@ import VisitIntent
 /// Shared helpers for the test targets: temporary files, hand-written event
 /// lines, closeness checks and seeded random data.
 public enum TestSupport {
-    /// A fresh temporary directory.
+    /// One directory per test process holding every temporary directory,
+    /// removed when the process exits: test runs must not fill /tmp (an
+    /// earlier layout left thousands of directories behind).
+    static let temporaryRoot: String = {
+        let path = NSTemporaryDirectory() + "visitintent-tests-\(getpid())-\(UUID().uuidString.prefix(8))"
+        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(atPath: TestSupport.temporaryRoot) }
+        return path
+    }()
+
+    /// A fresh temporary directory (under `temporaryRoot`).
     public static func temporaryDirectory(_ label: String = "t") -> String {
-        let path = NSTemporaryDirectory() + "visitintent-\(label)-\(UUID().uuidString)"
+        let path = temporaryRoot + "/\(label)-\(UUID().uuidString)"
         try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }

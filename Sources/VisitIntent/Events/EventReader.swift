@@ -79,14 +79,24 @@ public struct EventReader {
     /// Streams the valid, consented records of `path`, in file order, with
     /// visitor and session ids already replaced by their pseudonyms.
     public func forEachEvent(path: String, _ body: (RawEvent) throws -> Void) throws -> Summary {
-        try forEachEvent(source: path, bytes: nil, body)
+        var admission = Admission(reader: self)
+        return try forEachEvent(source: path, bytes: nil, admission: &admission, body)
     }
 
     /// The same for lines held in memory (a request body, or a block of a
     /// file); `name` stands for the file in errors, whose line numbers start
     /// at `firstLine`.
     public func forEachEvent(bytes: [UInt8], name: String, firstLine: Int = 1, _ body: (RawEvent) throws -> Void) throws -> Summary {
-        try forEachEvent(source: name, bytes: bytes, firstLine: firstLine, body)
+        var admission = Admission(reader: self)
+        return try forEachEvent(source: name, bytes: bytes, firstLine: firstLine, admission: &admission, body)
+    }
+
+    /// The same, keeping `admission`'s memos (pseudonyms, redacted URLs) from
+    /// one call to the next, as the pipelined reader does for the parts of a
+    /// file; returns this call's counts.
+    func forEachEvent(bytes: [UInt8], name: String, firstLine: Int, admission: inout Admission, _ body: (RawEvent) throws -> Void) throws -> Summary {
+        admission.summary = Summary()
+        return try forEachEvent(source: name, bytes: bytes, firstLine: firstLine, admission: &admission, body)
     }
 
     /// The same for event objects already parsed (the service's request
@@ -159,8 +169,7 @@ public struct EventReader {
     }
 
     /// Reads `bytes` when given, else the file at `path`.
-    private func forEachEvent(source path: String, bytes: [UInt8]?, firstLine: Int = 1, _ body: (RawEvent) throws -> Void) throws -> Summary {
-        var admission = Admission(reader: self)
+    private func forEachEvent(source path: String, bytes: [UInt8]?, firstLine: Int = 1, admission: inout Admission, _ body: (RawEvent) throws -> Void) throws -> Summary {
         let format = options.format ?? EventReader.detectFormat(path: path)
         var header: [CanonicalField?]? = nil
         var delimiter = UInt8(ascii: ",")
@@ -194,9 +203,7 @@ public struct EventReader {
                 case .jsonl:
                     admission.summary.records += 1
                     do {
-                        try JSONLineParser.parse(bytes) { key, value in
-                            if let f = CanonicalField.byName[key] { try record.assign(f, value, csv: false, at: location) }
-                        }
+                        try JSONLineParser.parseCanonical(bytes) { f, value in try record.assign(f, value, csv: false, at: location) }
                     } catch let f as JSONLineParser.Failure {
                         let array = bytes.first(where: { $0 != 0x20 && $0 != 0x09 }) == UInt8(ascii: "[")
                         throw InputError(file: path, line: lineNumber, reason: f.reason,

@@ -32,7 +32,27 @@ public struct JSONLineParser {
     /// Parses `line`; calls `field` for each top-level key in order.
     public static func parse(_ line: UnsafeBufferPointer<UInt8>, field: (String, FieldValue) throws -> Void) throws {
         var p = JSONLineParser(line)
-        try p.parseObject(field)
+        try p.parseObject(key: { try $0.parseString() }, field)
+    }
+
+    /// Parses an event line; calls `field` for each canonical key in order
+    /// (other keys are checked and skipped). Keys are matched on their bytes:
+    /// a `String` and a dictionary lookup per key were a tenth of reading.
+    public static func parseCanonical(_ line: UnsafeBufferPointer<UInt8>, field: (CanonicalField, FieldValue) throws -> Void) throws {
+        var p = JSONLineParser(line)
+        try p.parseObject(key: { try $0.parseCanonicalKey() }, field)
+    }
+
+    /// The canonical field named by the key at `i` (an opening quote), or nil.
+    private mutating func parseCanonicalKey() throws -> CanonicalField? {
+        var j = i + 1
+        while j < bytes.count, bytes[j] != UInt8(ascii: "\""), bytes[j] != UInt8(ascii: "\\"), bytes[j] >= 0x20, bytes[j] < 0x80 { j += 1 }
+        guard j < bytes.count, bytes[j] == UInt8(ascii: "\"") else {  // escapes, non-ASCII, control bytes, no end: the full path
+            return CanonicalField.byName[try parseString()]
+        }
+        let field = CanonicalField.named(UnsafeBufferPointer(rebasing: bytes[(i + 1)..<j]))
+        i = j + 1
+        return field
     }
 
     private func fail(_ detail: String, _ reason: InputError.Reason = .malformedJSON) -> Failure {
@@ -52,7 +72,7 @@ public struct JSONLineParser {
         i += 1
     }
 
-    private mutating func parseObject(_ field: (String, FieldValue) throws -> Void) throws {
+    private mutating func parseObject<Key>(key: (inout JSONLineParser) throws -> Key?, _ field: (Key, FieldValue) throws -> Void) throws {
         skipSpace()
         guard i < bytes.count else { throw fail("empty line") }
         guard bytes[i] == UInt8(ascii: "{") else { throw fail("a record must be a JSON object") }
@@ -64,10 +84,10 @@ public struct JSONLineParser {
             while true {
                 skipSpace()
                 guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a key") }
-                let key = try parseString()
+                let name = try key(&self)
                 try expect(UInt8(ascii: ":"))
                 let value = try parseValue(depth: 0)
-                try field(key, value)
+                if let name { try field(name, value) }
                 skipSpace()
                 guard i < bytes.count else { throw fail("unterminated object") }
                 if bytes[i] == UInt8(ascii: ",") { i += 1; continue }

@@ -12,7 +12,7 @@ import Foundation
 /// reading stops and that error is rethrown.
 public struct PipelinedReader {
     public var reader: EventReader
-    /// Events handed over at a time, and batches read ahead at most (memory bound).
+    /// Events handed over at a time by the plain reader (a JSON Lines part goes whole), and batches read ahead at most (memory bound).
     public var batchSize = 4096
     public var depth = 4
     /// Bytes read at a time from a JSON Lines file, and parts parsed at once.
@@ -23,7 +23,19 @@ public struct PipelinedReader {
 
     /// Calls `body(event, path)` for the events of `paths` in order; returns the reading summary.
     public func forEachEvent(paths: [String], _ body: (RawEvent, String) throws -> Void) throws -> EventReader.Summary {
-        let queue = BatchQueue(capacity: depth)
+        try forEachBatch(paths: paths, of: [RawEvent].self) { batch, path in for event in batch { try body(event, path) } }
+    }
+
+    /// Calls `body(table, path)` with the events of `paths` in order, a few
+    /// thousand at a time, as tables built on the reading threads (each with
+    /// its own pool): the caller gathers rows with `EventTable.append(row:of:remap:)`
+    /// instead of interning every event's strings itself.
+    public func forEachTable(paths: [String], _ body: (EventTable, String) throws -> Void) throws -> EventReader.Summary {
+        try forEachBatch(paths: paths, of: EventTable.self, body)
+    }
+
+    private func forEachBatch<Batch: EventBatch>(paths: [String], of: Batch.Type, _ body: (Batch, String) throws -> Void) throws -> EventReader.Summary {
+        let queue = BatchQueue<Batch>(capacity: depth)
         let reader = self.reader, batchSize = self.batchSize
         let producer = Thread {
             var summary = EventReader.Summary()
@@ -33,16 +45,15 @@ public struct PipelinedReader {
                         try readBlocks(blocks, path: path, queue: queue, summary: &summary)
                         continue
                     }
-                    var batch: [RawEvent] = []
-                    batch.reserveCapacity(batchSize)
+                    var batch = Batch()
                     summary.merge(try reader.forEachEvent(path: path) { event in
-                        batch.append(event)
+                        batch.add(event)
                         if batch.count == batchSize {
                             guard queue.put(.events(batch, path)) else { throw Cancelled() }
-                            batch.removeAll(keepingCapacity: true)
+                            batch = Batch()
                         }
                     })
-                    if !batch.isEmpty, !queue.put(.events(batch, path)) { throw Cancelled() }
+                    if batch.count > 0, !queue.put(.events(batch, path)) { throw Cancelled() }
                 }
                 _ = queue.put(.end(summary))
             } catch is Cancelled {
@@ -56,7 +67,7 @@ public struct PipelinedReader {
         while true {
             switch queue.take() {
             case .events(let batch, let path):
-                do { for event in batch { try body(event, path) } } catch {
+                do { try body(batch, path) } catch {
                     queue.cancel()
                     throw error
                 }
@@ -80,12 +91,16 @@ public struct PipelinedReader {
     /// Reads `file` in blocks cut after their last line end; each block is cut
     /// again into `threads` parts at line ends, parsed at once, and handed
     /// over part by part. A part's error is thrown after the events before it.
-    func readBlocks(_ file: FileHandle, path: String, queue: BatchQueue, summary: inout EventReader.Summary) throws {
+    func readBlocks<Batch: EventBatch>(_ file: FileHandle, path: String, queue: BatchQueue<Batch>, summary: inout EventReader.Summary) throws {
         defer { try? file.close() }
         var options = reader.options
         options.format = .jsonl
         if options.cleanURLs == nil { options.cleanURLs = CleanURLMemo() }  // parts share what they found clean
         let partReader = EventReader(options: options, pseudonymizer: reader.pseudonymizer)
+        // One admission per part index, kept across blocks: its memos of pseudonyms and
+        // redacted URLs stay warm (a fresh one per part recomputed them every 4 MB).
+        var admissions = (0..<max(1, threads)).map { _ in EventReader.Admission(reader: partReader) }
+        let pageURLs = PageURLMemo()  // parts that build tables parse each page's URL once, not once per part
         var carry: [UInt8] = []
         var nextLine = 1
         var atEnd = false
@@ -116,49 +131,48 @@ public struct PipelinedReader {
             }
             nextLine = firstLines.last!
             let parts = starts.count - 1
-            var results = [(events: [RawEvent], summary: EventReader.Summary, error: (any Error)?)](repeating: ([], .init(), nil), count: parts)
+            var results = [(events: Batch, summary: EventReader.Summary, error: (any Error)?)](repeating: (Batch(), .init(), nil), count: parts)
             results.withUnsafeMutableBufferPointer { out in
-                Parallel.forEach(blocks: parts, threads: threads) { k in
-                    var events: [RawEvent] = []
-                    do {
-                        out[k].summary = try partReader.forEachEvent(bytes: Array(block[starts[k]..<starts[k + 1]]), name: path,
-                                                                      firstLine: firstLines[k]) { events.append($0) }
-                    } catch {
-                        out[k].error = error
+                admissions.withUnsafeMutableBufferPointer { admission in
+                    Parallel.forEach(blocks: parts, threads: threads) { k in
+                        var events = Batch()
+                        events.share(pageURLs)
+                        do {
+                            out[k].summary = try partReader.forEachEvent(bytes: Array(block[starts[k]..<starts[k + 1]]), name: path,
+                                                                          firstLine: firstLines[k], admission: &admission[k]) { events.add($0) }
+                        } catch {
+                            out[k].error = error
+                        }
+                        out[k].events = events
                     }
-                    out[k].events = events
                 }
             }
             for part in results {
-                var at = 0
-                while at < part.events.count {
-                    let end = min(part.events.count, at + batchSize)
-                    guard queue.put(.events(Array(part.events[at..<end]), path)) else { throw Cancelled() }
-                    at = end
-                }
+                // A part goes over whole (a few thousand events): copying it into batches retained every string.
+                if part.events.count > 0, !queue.put(.events(part.events, path)) { throw Cancelled() }
                 summary.merge(part.summary)
                 if let error = part.error { throw error }
             }
         }
     }
 
-    enum Item: @unchecked Sendable {
-        case events([RawEvent], String)
+    enum Item<Batch>: @unchecked Sendable {
+        case events(Batch, String)
         case end(EventReader.Summary)
         case failed(any Error)
     }
 
     /// A bounded hand-over between the reading thread and the consumer.
-    final class BatchQueue: @unchecked Sendable {
+    final class BatchQueue<Batch>: @unchecked Sendable {
         private let condition = NSCondition()
-        private var items: [Item] = []
+        private var items: [Item<Batch>] = []
         private var cancelled = false
         private let capacity: Int
 
         init(capacity: Int) { self.capacity = max(1, capacity) }
 
         /// Waits for room; false once the consumer has given up.
-        func put(_ item: Item) -> Bool {
+        func put(_ item: Item<Batch>) -> Bool {
             condition.lock()
             defer { condition.unlock() }
             while items.count >= capacity && !cancelled { condition.wait() }
@@ -168,7 +182,7 @@ public struct PipelinedReader {
             return true
         }
 
-        func take() -> Item {
+        func take() -> Item<Batch> {
             condition.lock()
             defer { condition.unlock() }
             while items.isEmpty { condition.wait() }
@@ -185,4 +199,24 @@ public struct PipelinedReader {
             condition.unlock()
         }
     }
+}
+
+/// What the pipelined reader hands over: events as they are, or already in
+/// a table of their own.
+protocol EventBatch {
+    init()
+    var count: Int { get }
+    mutating func add(_ event: RawEvent)
+    /// Parsed URLs shared by the batches of one read.
+    mutating func share(_ pageURLs: PageURLMemo)
+}
+
+extension Array: EventBatch where Element == RawEvent {
+    mutating func add(_ event: RawEvent) { append(event) }
+    mutating func share(_ pageURLs: PageURLMemo) {}
+}
+
+extension EventTable: EventBatch {
+    mutating func add(_ event: RawEvent) { append(event, visitorPseudonym: event.visitorId!) }
+    mutating func share(_ pageURLs: PageURLMemo) { self.pageURLs = pageURLs }
 }

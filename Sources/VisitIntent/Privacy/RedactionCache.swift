@@ -8,6 +8,7 @@ public struct RedactionCache {
     public init(clean: CleanURLMemo? = nil) { self.clean = clean }
 
     mutating func url(_ raw: String) -> String {
+        if let known = urls[raw] { return known }  // this reader's own memo first: no lock
         if let clean, clean.contains(raw) { return raw }
         let redacted = Self.memo(&urls, raw, Redactor.url)
         if redacted == raw { clean?.insert(raw) }

@@ -15,8 +15,9 @@ public enum Redactor {
 
     /// `text` with personal data replaced by `[email]`, `[phone]`, `[ip]`, `[number]`.
     public static func text(_ text: String) -> String {
+        // Most fields hold no digit and no '@': return them without copying their bytes.
+        guard text.utf8.contains(where: { ($0 >= 48 && $0 <= 57) || $0 == 64 }) else { return text }
         let u = Array(text.utf8)
-        guard u.contains(where: { ($0 >= 48 && $0 <= 57) || $0 == 64 }) else { return text }
         var out: [UInt8] = []
         out.reserveCapacity(u.count)
         var i = 0
@@ -176,20 +177,21 @@ extension RawEvent {
         if let u = url { url = cache.url(u) }
         if let r = referrer { referrer = cache.url(r) }
         if let t = title { title = cache.text(t) }
-        var rest = self
-        rest.url = nil; rest.referrer = nil; rest.title = nil
-        rest.redactPersonalData()
-        rest.url = url; rest.referrer = referrer; rest.title = title
-        self = rest
+        redactShortFields()
     }
 
     /// Redacts every free-text field in place (see `Redactor`): run by the
     /// reader on each record, before anything else sees it.
     public mutating func redactPersonalData() {
-        if let e = event, EventKind(name: e) == .other { event = Redactor.text(e) }
         if let u = url { url = Redactor.url(u) }
         if let r = referrer { referrer = Redactor.url(r) }
         if let t = title { title = Redactor.text(t) }
+        redactShortFields()
+    }
+
+    /// Every free-text field but the URLs and the title (which are cached).
+    mutating func redactShortFields() {
+        if let e = event, EventKind(name: e) == .other { event = Redactor.text(e) }
         if let s = searchTerm { searchTerm = Redactor.text(s) }
         if let c = campaign { campaign = Redactor.text(c) }
         if let s = source { source = Redactor.text(s) }

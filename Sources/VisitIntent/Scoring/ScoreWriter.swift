@@ -9,7 +9,7 @@ public final class ScoreWriter {
     let level: ScoreTable.Level
     let classes: [String]
     let withDetails: Bool
-    private var buffer = ""
+    private var buffer: [UInt8] = []
     private var headerWritten = false
     /// Visitor level: per visitor, (latest start, its row as text fields, maxima, sessions).
     private struct VisitorState { var latestStart: Int64; var latestSession: String; var probabilities: [Double]; var maxima: [Double]; var sessions: Int; var details: SessionDetails? }
@@ -24,10 +24,20 @@ public final class ScoreWriter {
         self.withDetails = details
     }
 
-    static func number(_ v: Double) -> String { String(format: "%.6f", v) }
+    static func number(_ v: Double) -> String { FixedDecimal.sixDigits(v) }
 
     private func flush(_ force: Bool = false) throws {
-        if force || buffer.utf8.count > 1 << 20 { try out.write(buffer); buffer = "" }
+        if force || buffer.count > 1 << 20 { try out.write(buffer); buffer.removeAll(keepingCapacity: true) }
+    }
+
+    /// Rows are built as bytes: string concatenation cost more than scoring.
+    private func add(_ text: String) { buffer.append(contentsOf: text.utf8) }
+
+    private func addNumbers(_ ps: [Double]) {
+        for (c, p) in ps.enumerated() {
+            if c > 0 { buffer.append(UInt8(ascii: ",")) }
+            FixedDecimal.appendSixDigits(p, to: &buffer)
+        }
     }
 
     private func header() {
@@ -37,8 +47,8 @@ public final class ScoreWriter {
         let ps = classes.map { CSVText.quote("p_" + $0) }.joined(separator: ",")
         let extra = withDetails ? ",topic,stage,content,content_url,reasons" : ""
         switch level {
-        case .session: buffer += "session_id,visitor,\(ps),intent\(extra)\n"
-        case .visitor: buffer += "visitor,sessions,latest_session_id,\(ps),intent," + classes.map { CSVText.quote("max_p_" + $0) }.joined(separator: ",") + "\(extra)\n"
+        case .session: add("session_id,visitor,\(ps),intent\(extra)\n")
+        case .visitor: add("visitor,sessions,latest_session_id,\(ps),intent," + classes.map { CSVText.quote("max_p_" + $0) }.joined(separator: ",") + "\(extra)\n")
         }
     }
 
@@ -54,7 +64,7 @@ public final class ScoreWriter {
         var s = ",\"topic\":" + (d.topic.map(JSONText.quote) ?? "null") + ",\"stage\":\"\(d.stage.rawValue)\""
         if let c = d.content { s += ",\"content\":{\"text\":\(JSONText.quote(c.content)),\"url\":\(c.url.map(JSONText.quote) ?? "null")}" } else { s += ",\"content\":null" }
         s += ",\"reasons\":[" + d.reasons.map {
-            "{\"feature\":\(JSONText.quote($0.feature)),\"text\":\(JSONText.quote($0.text)),\"value\":\($0.value.isFinite ? String($0.value) : "null"),\"contribution\":\(String(format: "%.6f", $0.contribution))}"
+            "{\"feature\":\(JSONText.quote($0.feature)),\"text\":\(JSONText.quote($0.text)),\"value\":\($0.value.isFinite ? String($0.value) : "null"),\"contribution\":\(Self.number($0.contribution))}"
         }.joined(separator: ",") + "]"
         return s
     }
@@ -80,9 +90,17 @@ public final class ScoreWriter {
             case .session:
                 let intent = classes[Self.argmax(ps)]
                 if format == .csv {
-                    buffer += CSVText.quote(t.sessionIDs[r]) + "," + t.visitorIDs[r] + "," + ps.map(Self.number).joined(separator: ",") + "," + CSVText.quote(intent) + csvDetails(detail) + "\n"
+                    add(CSVText.quote(t.sessionIDs[r]))
+                    buffer.append(UInt8(ascii: ","))
+                    add(t.visitorIDs[r])
+                    buffer.append(UInt8(ascii: ","))
+                    addNumbers(ps)
+                    buffer.append(UInt8(ascii: ","))
+                    add(CSVText.quote(intent))
+                    if withDetails { add(csvDetails(detail)) }
+                    buffer.append(UInt8(ascii: "\n"))
                 } else {
-                    buffer += "{\"session_id\":\(JSONText.quote(t.sessionIDs[r])),\"visitor\":\"\(t.visitorIDs[r])\",\"probabilities\":\(probabilitiesJSON(ps)),\"intent\":\(JSONText.quote(intent))\(jsonDetails(detail))}\n"
+                    add("{\"session_id\":\(JSONText.quote(t.sessionIDs[r])),\"visitor\":\"\(t.visitorIDs[r])\",\"probabilities\":\(probabilitiesJSON(ps)),\"intent\":\(JSONText.quote(intent))\(jsonDetails(detail))}\n")
                 }
                 try flush()
             case .visitor:
@@ -108,9 +126,9 @@ public final class ScoreWriter {
                 let s = visitors[v]!
                 let intent = classes[Self.argmax(s.probabilities)]
                 if format == .csv {
-                    buffer += "\(v),\(s.sessions),\(CSVText.quote(s.latestSession)),\(s.probabilities.map(Self.number).joined(separator: ",")),\(CSVText.quote(intent)),\(s.maxima.map(Self.number).joined(separator: ","))\(csvDetails(s.details))\n"
+                    add("\(v),\(s.sessions),\(CSVText.quote(s.latestSession)),\(s.probabilities.map(Self.number).joined(separator: ",")),\(CSVText.quote(intent)),\(s.maxima.map(Self.number).joined(separator: ","))\(csvDetails(s.details))\n")
                 } else {
-                    buffer += "{\"visitor\":\"\(v)\",\"sessions\":\(s.sessions),\"latest_session_id\":\(JSONText.quote(s.latestSession)),\"probabilities\":\(probabilitiesJSON(s.probabilities)),\"intent\":\(JSONText.quote(intent)),\"max_probabilities\":\(probabilitiesJSON(s.maxima))\(jsonDetails(s.details))}\n"
+                    add("{\"visitor\":\"\(v)\",\"sessions\":\(s.sessions),\"latest_session_id\":\(JSONText.quote(s.latestSession)),\"probabilities\":\(probabilitiesJSON(s.probabilities)),\"intent\":\(JSONText.quote(intent)),\"max_probabilities\":\(probabilitiesJSON(s.maxima))\(jsonDetails(s.details))}\n")
                 }
                 try flush()
             }

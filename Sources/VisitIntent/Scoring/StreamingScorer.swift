@@ -51,10 +51,21 @@ public final class StreamingScorer {
     let options: Options
     private let stage: Stage
     private let worker = SerialWorker(capacity: 1, name: "visitintent.scoring")
-    private var buffer: [RawEvent] = []
-    private var lastSeen: [String: Int64] = [:]
-    /// Per visitor already scored, the time of its last scored event (a session's end).
-    private var scoredUntil: [String: Int64] = [:]
+    /// Buffered events sit in tables (the reader's, and the one carried over
+    /// from the last flush); per event, its table, row and visitor slot.
+    private var tables: [EventTable] = []
+    private var bufferTable: [Int32] = []
+    private var bufferRow: [Int32] = []
+    private var bufferSlots: [Int32] = []
+    /// Events added one at a time, until they make a table.
+    private var pending = EventTable()
+    private var pendingFile = "events"
+    /// Visitors (by pseudonym) to slots: looked up once per visitor of a table, not per event.
+    private var slots: [String: Int32] = [:]
+    /// Per slot, the time of the visitor's last buffered event (`.min`: none buffered).
+    private var lastSeen: [Int64] = []
+    /// Per slot, the time of its last scored event (a session's end; `.min`: none).
+    private var scoredUntil: [Int64] = []
     private var maxTime: Int64 = .min
     private lazy var nextFlush = options.chunkEvents
     private var counted = Summary()
@@ -82,49 +93,97 @@ public final class StreamingScorer {
 
     /// Adds one event (as the reader gives it: pseudonymised, redacted), in time order.
     public func add(_ event: RawEvent, file: String = "events") throws {
-        let visitor = event.visitorId!, t = event.timestamp!.epochMilliseconds
-        counted.events += 1
-        // An event of an already-scored visitor within the timeout of its last scored session
-        // belongs to that session: the input is out of order, and scoring on would split it.
-        if let end = scoredUntil[visitor], t <= end + timeoutMs, lastSeen[visitor] == nil {
-            worker.stop()  // nothing more is written once this error is thrown
-            throw Failure.notTimeOrdered(file: file, event: counted.events)
-        }
-        buffer.append(event)
-        lastSeen[visitor] = max(lastSeen[visitor] ?? .min, t)
-        maxTime = max(maxTime, t)
-        counted.peakBufferedEvents = max(counted.peakBufferedEvents, buffer.count)
-        if buffer.count >= nextFlush {
-            try flush(idleBefore: maxTime - timeoutMs)
-            // Visitors still active stay buffered: wait for another chunk before scanning again,
-            // so a long-running visitor cannot make every event rescan the buffer.
-            nextFlush = buffer.count + options.chunkEvents
+        if pending.count > 0 && file != pendingFile { try addPending() }
+        pending.append(event, visitorPseudonym: event.visitorId!)
+        pendingFile = file
+        if pending.count >= 4096 { try addPending() }
+    }
+
+    private func addPending() throws {
+        guard pending.count > 0 else { return }
+        let table = pending
+        pending = EventTable()
+        try add(table, file: pendingFile)
+    }
+
+    /// Adds a table of events (`PipelinedReader.forEachTable`), in time order.
+    public func add(_ table: EventTable, file: String = "events") throws {
+        var tableIndex = Int32(tables.count)
+        tables.append(table)
+        var slotOf = [Int32](repeating: -1, count: table.pool.strings.count)
+        for r in 0..<table.count {
+            let code = Int(table.visitor[r]), t = table.time[r]
+            counted.events += 1
+            if slotOf[code] < 0 {
+                let visitor = table.pool[Int32(code)]
+                if let known = slots[visitor] { slotOf[code] = known } else {
+                    slotOf[code] = Int32(lastSeen.count)
+                    slots[visitor] = Int32(lastSeen.count)
+                    lastSeen.append(.min)
+                    scoredUntil.append(.min)
+                }
+            }
+            let slot = Int(slotOf[code])
+            // An event of an already-scored visitor within the timeout of its last scored session
+            // belongs to that session: the input is out of order, and scoring on would split it.
+            if scoredUntil[slot] != .min, t <= scoredUntil[slot] + timeoutMs, lastSeen[slot] == .min {
+                worker.stop()  // nothing more is written once this error is thrown
+                throw Failure.notTimeOrdered(file: file, event: counted.events)
+            }
+            bufferTable.append(tableIndex)
+            bufferRow.append(Int32(r))
+            bufferSlots.append(Int32(slot))
+            lastSeen[slot] = max(lastSeen[slot], t)
+            maxTime = max(maxTime, t)
+            counted.peakBufferedEvents = max(counted.peakBufferedEvents, bufferSlots.count)
+            if bufferSlots.count >= nextFlush {
+                try flush(idleBefore: maxTime - timeoutMs)
+                // Visitors still active stay buffered: wait for another chunk before scanning again,
+                // so a long-running visitor cannot make every event rescan the buffer.
+                nextFlush = bufferSlots.count + options.chunkEvents
+                // The flush carried the open events over into a table of their own; this one's rest follows.
+                tableIndex = Int32(tables.count)
+                tables.append(table)
+            }
         }
     }
 
     /// Scores everything still buffered and writes pending rows.
     public func finish() throws {
+        try addPending()
         try flush(idleBefore: .max)
         try worker.finish()
         worker.stop()
         try stage.writer.finish()
     }
 
-    /// Hands the visitors whose last event is before `cutoff` to the scoring thread.
+    /// Hands the visitors whose last event is before `cutoff` to the scoring
+    /// thread, as one table; the others' events are carried over into another.
     private func flush(idleBefore cutoff: Int64) throws {
-        var closed: [RawEvent] = [], open: [RawEvent] = []
-        for e in buffer {
-            if lastSeen[e.visitorId!]! < cutoff { closed.append(e) } else { open.append(e) }
-        }
-        buffer = open
-        for e in closed {
-            let visitor = e.visitorId!
-            if let last = lastSeen[visitor], last < cutoff {
-                scoredUntil[visitor] = max(scoredUntil[visitor] ?? .min, last)
-                lastSeen[visitor] = nil
+        var closed = EventTable(), open = EventTable()
+        var closedRemaps = tables.map(EventTable.remap(for:)), openRemaps = closedRemaps
+        var openSlots: [Int32] = []
+        for k in bufferSlots.indices {
+            let slot = Int(bufferSlots[k]), t = Int(bufferTable[k]), r = Int(bufferRow[k])
+            if lastSeen[slot] < cutoff {
+                closed.append(row: r, of: tables[t], remap: &closedRemaps[t])
+            } else {
+                open.append(row: r, of: tables[t], remap: &openRemaps[t])
+                openSlots.append(Int32(slot))
             }
         }
-        if closed.isEmpty { return }
+        for slot in bufferSlots {
+            let last = lastSeen[Int(slot)]
+            if last != .min, last < cutoff {
+                scoredUntil[Int(slot)] = max(scoredUntil[Int(slot)], last)
+                lastSeen[Int(slot)] = .min
+            }
+        }
+        tables = open.count > 0 ? [open] : []
+        bufferTable = [Int32](repeating: 0, count: open.count)
+        bufferRow = (0..<Int32(open.count)).map { $0 }
+        bufferSlots = openSlots
+        if closed.count == 0 { return }
         let stage = self.stage
         try worker.submit { try stage.score(closed) }
     }
@@ -161,9 +220,7 @@ extension StreamingScorer {
         /// Chunks, sessions and limits counted so far (read from the other thread).
         var counts: Summary { lock.withLock { scored } }
 
-        func score(_ closed: [RawEvent]) throws {
-            var table = EventTable()
-            for e in closed { table.append(e, visitorPseudonym: e.visitorId!) }
+        func score(_ table: EventTable) throws {
             var sessions = Sessionizer(configuration: spec.sessionizer, limits: options.limits).sessions(of: table)
             let after = applyHistory(&sessions, table)
             let matrix = extractor.extract(events: table, sessions: sessions, prefix: options.prefix, threads: options.threads)

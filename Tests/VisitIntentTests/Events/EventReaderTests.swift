@@ -86,6 +86,24 @@ import VisitIntentTestSupport
         #expect(summary.skipped.counts[reason.rawValue] == 1)
     }
 
+    /// Keys are matched on their bytes; a key written with escapes is still
+    /// the same key, unknown keys (nested values too) are skipped, and a key
+    /// that is not valid UTF-8 is refused as before.
+    @Test func keysAreMatchedWithEscapesAndUnknownOnesSkipped() throws {
+        let escaped = "{\"visitor\\u005fid\":\"v\",\"timestamp\":\"2026-09-01T10:00:00Z\",\"ev\\u0065nt\":\"page_view\",\"url\":\"/prix\",\"x_custom\":{\"a\":[1,2]},\"événement\":1,\"device\":\"mobile\"}"
+        let (table, summary) = try T.read(escaped + "\n")
+        #expect(summary.kept == 1 && table.kind[0] == .pageView && table.device[0] == .mobile && table.pool[table.path[0]] == "/prix")
+        var fields: [CanonicalField] = []
+        let bytes = Array(escaped.utf8)
+        try bytes.withUnsafeBufferPointer { try JSONLineParser.parseCanonical($0) { f, _ in fields.append(f) } }
+        #expect(fields == [.visitorId, .timestamp, .event, .url, .device])
+        var bad = Array("{\"visitor_id\":\"v\",\"timestamp\":\"2026-09-01T10:00:00Z\",\"event\":\"page_view\",\"url\":\"/\",\"k".utf8)
+        bad += [0xC3, 0x28]
+        bad += Array("\":1}\n".utf8)
+        var t = EventTable()
+        #expect { try EventReader(pseudonymizer: T.key).read(path: T.writeBytes(bad, name: "key.jsonl"), into: &t) } throws: { ($0 as? InputError)?.reason == .invalidUTF8 }
+    }
+
     @Test func invalidUTF8BytesAreRefused() throws {
         var bytes = Array("{\"visitor_id\":\"v\",\"timestamp\":\"2026-09-01T10:00:00Z\",\"event\":\"page_view\",\"url\":\"/".utf8)
         bytes += [0xC3, 0x28]

@@ -55,6 +55,36 @@ import VisitIntentTestSupport
         #expect(s1.kept == 2999 && s2.kept == 2999 && s2.skipped.counts == s1.skipped.counts)
     }
 
+    /// Tables built on the reading threads, each with its own pool, gathered
+    /// row by row give the table read event by event: the same codes in every
+    /// column (so the same sessions and features), the same strings.
+    @Test func gatheredTablesEqualTheTableReadEventByEvent() throws {
+        let (_, _, dir) = try TestSupport.generatedDataset(sessions: 400, seed: 12)
+        let path = dir + "/events.jsonl"
+        let reader = EventReader(pseudonymizer: TestSupport.key)
+        var direct = EventTable()
+        _ = try reader.forEachEvent(path: path) { direct.append($0, visitorPseudonym: $0.visitorId!) }
+        var gathered = EventTable()
+        var tables = 0
+        let summary = try pipelined(reader).forEachTable(paths: [path]) { table, _ in
+            tables += 1
+            var remap = EventTable.remap(for: table)
+            for r in 0..<table.count { gathered.append(row: r, of: table, remap: &remap) }
+        }
+        #expect(tables > 10, "the file must be cut into many tables")
+        #expect(summary.kept == direct.count && gathered.count == direct.count)
+        #expect(gathered.pool.strings == direct.pool.strings)
+        #expect(gathered.visitor == direct.visitor && gathered.session == direct.session)
+        #expect(gathered.time == direct.time && gathered.utcOffset == direct.utcOffset)
+        #expect(gathered.kind == direct.kind && gathered.otherName == direct.otherName)
+        #expect(gathered.path == direct.path && gathered.host == direct.host && gathered.referrerHost == direct.referrerHost)
+        #expect(gathered.device == direct.device && gathered.source == direct.source && gathered.medium == direct.medium)
+        #expect(gathered.campaign == direct.campaign && gathered.country == direct.country && gathered.region == direct.region)
+        #expect(gathered.gender == direct.gender && gathered.ageBand == direct.ageBand && gathered.consent == direct.consent)
+        #expect(gathered.engagementMs == direct.engagementMs && gathered.searched == direct.searched)
+        #expect(zip(gathered.scrollPct, direct.scrollPct).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) })
+    }
+
     /// A consumer's error stops reading and is the one rethrown (no hang).
     @Test func consumerErrorsStopTheReader() throws {
         struct Stop: Error {}

@@ -12,7 +12,7 @@ import VisitIntentTestSupport
     }
 
     /// Streams `path` through a scorer and returns probabilities by session id, and the summary.
-    static func stream(_ path: String, model: any Classifier, chunk: Int, sorted: Bool = false) throws -> ([String: [Double]], StreamingScorer.Summary) {
+    static func stream(_ path: String, model: any Classifier, chunk: Int, sorted: Bool = false, tables: Bool = false) throws -> ([String: [Double]], StreamingScorer.Summary) {
         let out = TestSupport.temporaryDirectory() + "/scores.jsonl"
         var summary = StreamingScorer.Summary()
         let reader = EventReader(pseudonymizer: TestSupport.key)
@@ -24,6 +24,12 @@ import VisitIntentTestSupport
                 let spill = try DaySpill()
                 _ = try reader.forEachEvent(path: path) { try spill.add($0) }
                 try spill.forEachInOrder(reader: reader) { try scorer.add($0) }
+            } else if tables {
+                // Small blocks: many tables, and flushes that fall inside a table.
+                var pipelined = PipelinedReader(reader: reader)
+                pipelined.blockBytes = 16_384
+                pipelined.threads = 2
+                _ = try pipelined.forEachTable(paths: [path]) { table, file in try scorer.add(table, file: file) }
             } else {
                 _ = try reader.forEachEvent(path: path) { try scorer.add($0) }
             }
@@ -53,6 +59,21 @@ import VisitIntentTestSupport
             if s != m { differences += 1 }
         }
         #expect(differences == 0)
+    }
+
+    /// The batch path hands the scorer tables read in parallel: the same
+    /// scores and counts as events added one by one, and as in memory.
+    @Test func tablesFromThePipelinedReaderGiveTheEventByEventScores() throws {
+        let (data, labels, dir) = try TestSupport.generatedDataset(sessions: 3000, seed: 14)
+        let model = try Self.model(data, labels)
+        let (byEvent, s1) = try Self.stream(dir + "/events.jsonl", model: model, chunk: 1_000)
+        let (byTable, s2) = try Self.stream(dir + "/events.jsonl", model: model, chunk: 1_000, tables: true)
+        #expect(s2.chunks > 5 && s2.events == s1.events && s2.sessions == s1.sessions && s2.sessions == data.sessions.count)
+        #expect(byTable == byEvent)
+        let (memory, _) = try ScoreTable.score(model: model, data: data, threads: 2)
+        for (r, id) in memory.sessionIDs.enumerated().prefix(500) {
+            #expect(byTable[id].map { $0.map { String(format: "%.6f", $0) } } == model.classes.indices.map { String(format: "%.6f", memory.probabilities[r, $0]) })
+        }
     }
 
     @Test func memoryIsBoundedByActiveVisitorsAndUnorderedInputIsRefused() throws {

@@ -1,0 +1,48 @@
+extension EventTable {
+    /// Appends row `r` of `source` (another table, with its own pool), its
+    /// strings re-interned through `remap` (one entry per code of
+    /// `source.pool`, -1 until first met; start it with `remap(for:)`).
+    ///
+    /// Strings are interned field by field in the order `append(_:visitorPseudonym:)`
+    /// interns them, so gathering rows of tables read in parallel gives the
+    /// codes, and so the sessions, features and scores, of one table read
+    /// event by event. Costs integer copies: no hashing per event.
+    public mutating func append(row r: Int, of source: EventTable, remap: inout [Int32]) {
+        @inline(__always) func code(_ c: Int32) -> Int32 {
+            if c == StringPool.empty { return c }
+            let known = remap[Int(c)]
+            if known >= 0 { return known }
+            let mine = pool.intern(source.pool[c])
+            remap[Int(c)] = mine
+            return mine
+        }
+        visitor.append(code(source.visitor[r]))
+        session.append(code(source.session[r]))
+        time.append(source.time[r])
+        utcOffset.append(source.utcOffset[r])
+        kind.append(source.kind[r])
+        otherName.append(code(source.otherName[r]))
+        path.append(code(source.path[r]))
+        host.append(code(source.host[r]))
+        referrerHost.append(code(source.referrerHost[r]))
+        device.append(source.device[r])
+        self.source.append(code(source.source[r]))
+        medium.append(code(source.medium[r]))
+        campaign.append(code(source.campaign[r]))
+        country.append(code(source.country[r]))
+        region.append(code(source.region[r]))
+        gender.append(code(source.gender[r]))
+        ageBand.append(code(source.ageBand[r]))
+        consent.append(source.consent[r])
+        engagementMs.append(source.engagementMs[r])
+        scrollPct.append(source.scrollPct[r])
+        searched.append(source.searched[r])
+    }
+
+    /// A fresh remap table for `append(row:of:remap:)` from `source`.
+    public static func remap(for source: EventTable) -> [Int32] {
+        var remap = [Int32](repeating: -1, count: source.pool.strings.count)
+        remap[Int(StringPool.empty)] = StringPool.empty
+        return remap
+    }
+}
