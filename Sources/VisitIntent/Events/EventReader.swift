@@ -70,10 +70,11 @@ public struct EventReader {
         return .csv
     }
 
-    /// Reads `path`, appending to `table`: JSON Lines blocks are parsed on
-    /// every core (`PipelinedReader`), in file order, so the table is the same.
+    /// Reads `path`, appending to `table`: JSON Lines blocks are parsed into
+    /// tables on every core (`PipelinedReader`), whose rows are gathered in
+    /// file order, so the table is the one appending event by event gives.
     public func read(path: String, into table: inout EventTable) throws -> Summary {
-        try PipelinedReader(reader: self).forEachEvent(paths: [path]) { record, _ in table.append(record, visitorPseudonym: record.visitorId!) }
+        try PipelinedReader(reader: self).forEachTable(paths: [path]) { part, _ in table.append(part) }
     }
 
     /// Streams the valid, consented records of `path`, in file order, with

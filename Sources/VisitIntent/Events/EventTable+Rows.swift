@@ -39,6 +39,12 @@ extension EventTable {
         searched.append(source.searched[r])
     }
 
+    /// Appends every row of `source`.
+    public mutating func append(_ source: EventTable) {
+        var remap = Self.remap(for: source)
+        for r in 0..<source.count { append(row: r, of: source, remap: &remap) }
+    }
+
     /// A fresh remap table for `append(row:of:remap:)` from `source`.
     public static func remap(for source: EventTable) -> [Int32] {
         var remap = [Int32](repeating: -1, count: source.pool.strings.count)

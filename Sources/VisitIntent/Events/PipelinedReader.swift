@@ -99,7 +99,10 @@ public struct PipelinedReader {
         let partReader = EventReader(options: options, pseudonymizer: reader.pseudonymizer)
         // One admission per part index, kept across blocks: its memos of pseudonyms and
         // redacted URLs stay warm (a fresh one per part recomputed them every 4 MB).
-        var admissions = (0..<max(1, threads)).map { _ in EventReader.Admission(reader: partReader) }
+        var states = (0..<max(1, threads)).map { _ in
+            PartState(admission: EventReader.Admission(reader: partReader),
+                      decoder: EventLineDecoder(pseudonymizer: partReader.pseudonymizer, consent: partReader.options.consent))
+        }
         let pageURLs = PageURLMemo()  // parts that build tables parse each page's URL once, not once per part
         var carry: [UInt8] = []
         var nextLine = 1
@@ -133,13 +136,13 @@ public struct PipelinedReader {
             let parts = starts.count - 1
             var results = [(events: Batch, summary: EventReader.Summary, error: (any Error)?)](repeating: (Batch(), .init(), nil), count: parts)
             results.withUnsafeMutableBufferPointer { out in
-                admissions.withUnsafeMutableBufferPointer { admission in
+                states.withUnsafeMutableBufferPointer { state in
                     Parallel.forEach(blocks: parts, threads: threads) { k in
                         var events = Batch()
                         events.share(pageURLs)
                         do {
-                            out[k].summary = try partReader.forEachEvent(bytes: Array(block[starts[k]..<starts[k + 1]]), name: path,
-                                                                          firstLine: firstLines[k], admission: &admission[k]) { events.add($0) }
+                            out[k].summary = try events.read(bytes: Array(block[starts[k]..<starts[k + 1]]), name: path, firstLine: firstLines[k],
+                                                             reader: partReader, state: &state[k])
                         } catch {
                             out[k].error = error
                         }
@@ -209,14 +212,30 @@ protocol EventBatch {
     mutating func add(_ event: RawEvent)
     /// Parsed URLs shared by the batches of one read.
     mutating func share(_ pageURLs: PageURLMemo)
+    /// Reads a part of a JSON Lines file (its first line numbered `firstLine`).
+    mutating func read(bytes: [UInt8], name: String, firstLine: Int, reader: EventReader, state: inout PartState) throws -> EventReader.Summary
+}
+
+/// What a reading thread keeps from one part of a file to the next: memos
+/// of pseudonyms, redactions and decoded values stay warm.
+struct PartState {
+    var admission: EventReader.Admission
+    var decoder: EventLineDecoder
 }
 
 extension Array: EventBatch where Element == RawEvent {
     mutating func add(_ event: RawEvent) { append(event) }
     mutating func share(_ pageURLs: PageURLMemo) {}
+    mutating func read(bytes: [UInt8], name: String, firstLine: Int, reader: EventReader, state: inout PartState) throws -> EventReader.Summary {
+        try reader.forEachEvent(bytes: bytes, name: name, firstLine: firstLine, admission: &state.admission) { append($0) }
+    }
 }
 
 extension EventTable: EventBatch {
     mutating func add(_ event: RawEvent) { append(event, visitorPseudonym: event.visitorId!) }
     mutating func share(_ pageURLs: PageURLMemo) { self.pageURLs = pageURLs }
+    /// Lines go straight to the columns (`EventLineDecoder`), the full path taking the others.
+    mutating func read(bytes: [UInt8], name: String, firstLine: Int, reader: EventReader, state: inout PartState) throws -> EventReader.Summary {
+        try reader.appendJSONLines(bytes: bytes, name: name, firstLine: firstLine, admission: &state.admission, decoder: &state.decoder, into: &self)
+    }
 }

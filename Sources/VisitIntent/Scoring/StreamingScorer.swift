@@ -161,15 +161,23 @@ public final class StreamingScorer {
     /// thread, as one table; the others' events are carried over into another.
     private func flush(idleBefore cutoff: Int64) throws {
         var closed = EventTable(), open = EventTable()
-        var closedRemaps = tables.map(EventTable.remap(for:)), openRemaps = closedRemaps
         var openSlots: [Int32] = []
-        for k in bufferSlots.indices {
-            let slot = Int(bufferSlots[k]), t = Int(bufferTable[k]), r = Int(bufferRow[k])
-            if lastSeen[slot] < cutoff {
-                closed.append(row: r, of: tables[t], remap: &closedRemaps[t])
-            } else {
-                open.append(row: r, of: tables[t], remap: &openRemaps[t])
-                openSlots.append(Int32(slot))
+        // Buffered rows follow their tables' order: take each table once (passing
+        // `tables[t]` per row retained and released its two dozen arrays every time).
+        var k = 0
+        while k < bufferSlots.count {
+            let t = Int(bufferTable[k])
+            let source = tables[t]
+            var closedRemap = EventTable.remap(for: source), openRemap = closedRemap
+            while k < bufferSlots.count && Int(bufferTable[k]) == t {
+                let slot = Int(bufferSlots[k]), r = Int(bufferRow[k])
+                if lastSeen[slot] < cutoff {
+                    closed.append(row: r, of: source, remap: &closedRemap)
+                } else {
+                    open.append(row: r, of: source, remap: &openRemap)
+                    openSlots.append(Int32(slot))
+                }
+                k += 1
             }
         }
         for slot in bufferSlots {

@@ -1,0 +1,504 @@
+import Foundation
+
+/// The fast path from a canonical JSON Lines record to a row of an
+/// `EventTable`: fields are scanned in place and each value is looked up by
+/// its bytes in memos that hold what the full path would compute from it
+/// (pseudonym, redaction, URL parsing, normalisation), so a repeated value
+/// costs a byte hash and no `String`.
+///
+/// It takes only records it can read exactly as the full path does
+/// (`EventReader` → `RawEvent` → `EventTable.append`) and declines any other
+/// (malformed JSON, a bad or missing field, a duplicate key, a nested value,
+/// invalid UTF-8…): the caller then reads that line through the full path,
+/// which gives the usual error, skip count or event. Tested against the full
+/// path on generated and hand-made records.
+struct EventLineDecoder {
+    let pseudonymizer: Pseudonymizer
+    let consent: EventReader.ConsentPolicy
+
+    /// Normalised strings by decoder code (0 is the empty string), and each
+    /// code's code in the current table, valid while the generation matches.
+    struct Strings {
+        var strings: [String] = [""]
+        var codes: [String: Int32] = ["": 0]
+        var tableCodes: [Int32] = [0]
+        var tableGenerations: [UInt32] = [0]
+        var generation: UInt32 = 1
+
+        /// The decoder code of `s`.
+        mutating func code(_ s: String) -> Int32 {
+            if let c = codes[s] { return c }
+            let c = Int32(strings.count)
+            strings.append(s)
+            codes[s] = c
+            tableCodes.append(0)
+            tableGenerations.append(0)
+            return c
+        }
+
+        /// The code of decoder string `c` in `table`'s pool.
+        @inline(__always) mutating func tableCode(_ c: Int32, _ table: inout EventTable) -> Int32 {
+            if c == 0 { return 0 }
+            let k = Int(c)
+            if tableGenerations[k] == generation { return tableCodes[k] }
+            let t = table.pool.intern(strings[k])
+            tableCodes[k] = t
+            tableGenerations[k] = generation
+            return t
+        }
+
+        mutating func nextTable() {
+            generation &+= 1
+            if generation == 0 {
+                for c in tableGenerations.indices { tableGenerations[c] = 0 }
+                generation = 1
+            }
+        }
+    }
+    private var pool = Strings()
+
+    private struct Page { var path: Int32, host: Int32, source: Int32, medium: Int32, campaign: Int32, present: Bool }
+    private struct Traffic { var code: Int32, present: Bool }
+
+    private var ids = ByteMemo<Int32>(limit: 200_000)                 // raw visitor or session id → pseudonym
+    private var eventNames = ByteMemo<(EventKind, Int32)>(limit: 10_000)  // name → kind, kept name when `other`
+    private var pages = ByteMemo<Page>(limit: 100_000)
+    private var referrers = ByteMemo<Int32>(limit: 100_000)           // → referrer host
+    private var traffic = ByteMemo<Traffic>(limit: 100_000)           // source, medium, campaign
+    private var attributes = ByteMemo<Int32>(limit: 100_000)          // country, region, gender, age band
+    private var devices = ByteMemo<Int8>(limit: 1_000)                // Device raw value, -1 invalid
+    private var searches = ByteMemo<Bool>(limit: 10_000)              // non-empty once redacted
+    private var texts = ByteMemo<Bool>(limit: 100_000)                // other non-ASCII strings: valid UTF-8?
+
+    /// Decoded escaped strings of the current line.
+    private var scratch: [UInt8] = []
+
+    init(pseudonymizer: Pseudonymizer, consent: EventReader.ConsentPolicy) {
+        self.pseudonymizer = pseudonymizer
+        self.consent = consent
+    }
+
+    /// Rows appended after this go to a new table: forget the codes of the last one.
+    mutating func startTable() { pool.nextTable() }
+
+    /// A field value as found on the line: bytes of the line, or of `scratch` once unescaped.
+    private struct Value {
+        var start = 0, count = 0
+        var escaped = false
+        var nonASCII = false
+        var kind: Kind = .absent
+        enum Kind { case absent, null, string, number, bool }
+        var flag = false
+    }
+
+    /// Reads `line` into `table` and counts it in `summary`; false (nothing
+    /// changed) when the line must go through the full path.
+    mutating func append(_ line: UnsafeBufferPointer<UInt8>, to table: inout EventTable, summary: inout EventReader.Summary) -> Bool {
+        if pool.strings.count > 1_000_000 { reset() }
+        scratch.removeAll(keepingCapacity: true)
+        return withUnsafeTemporaryAllocation(of: Value.self, capacity: 20) { v in
+            v.initialize(repeating: Value())
+            guard scan(line, into: v) else { return false }
+            return commit(line, UnsafeBufferPointer(v), to: &table, summary: &summary)
+        }
+    }
+
+    private mutating func reset() {
+        let generation = pool.generation
+        pool = Strings()
+        pool.generation = generation
+        pool.nextTable()
+        ids.removeAll(); eventNames.removeAll(); pages.removeAll(); referrers.removeAll(); traffic.removeAll()
+        attributes.removeAll(); devices.removeAll(); searches.removeAll(); texts.removeAll()
+    }
+
+    // MARK: Scanning
+
+    private static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
+
+    /// Scans the object; the canonical fields land in `v` by `CanonicalField` order.
+    private mutating func scan(_ b: UnsafeBufferPointer<UInt8>, into v: UnsafeMutableBufferPointer<Value>) -> Bool {
+        var i = 0
+        let n = b.count
+        @inline(__always) func skip() { while i < n && Self.isSpace(b[i]) { i += 1 } }
+        guard n > 0, b[0] == UInt8(ascii: "{") else { return false }
+        i = 1
+        skip()
+        if i < n && b[i] == UInt8(ascii: "}") { return false }  // an empty object lacks the required fields
+        while true {
+            skip()
+            guard i < n, b[i] == UInt8(ascii: "\"") else { return false }
+            // Keys: plain ASCII only (others go the full path).
+            var j = i + 1
+            while j < n, b[j] != UInt8(ascii: "\""), b[j] != UInt8(ascii: "\\"), b[j] >= 0x20, b[j] < 0x80 { j += 1 }
+            guard j < n, b[j] == UInt8(ascii: "\"") else { return false }
+            let field = CanonicalField.named(UnsafeBufferPointer(rebasing: b[(i + 1)..<j]))
+            i = j + 1
+            skip()
+            guard i < n, b[i] == UInt8(ascii: ":") else { return false }
+            i += 1
+            skip()
+            guard i < n else { return false }
+            var value = Value()
+            switch b[i] {
+            case UInt8(ascii: "\""):
+                guard let end = scanString(b, from: i, into: &value) else { return false }
+                i = end
+            case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
+                let word: StaticString = b[i] == UInt8(ascii: "t") ? "true" : b[i] == UInt8(ascii: "f") ? "false" : "null"
+                let w = word.utf8Start, count = word.utf8CodeUnitCount
+                guard i + count <= n else { return false }
+                for k in 0..<count where b[i + k] != w[k] { return false }
+                value.kind = b[i] == UInt8(ascii: "n") ? .null : .bool
+                value.flag = b[i] == UInt8(ascii: "t")
+                i += count
+            case UInt8(ascii: "-"), 48...57:
+                guard let end = scanNumber(b, from: i) else { return false }
+                value.kind = .number
+                value.start = i
+                value.count = end - i
+                i = end
+            default:
+                return false  // nested objects and arrays, or garbage: the full path
+            }
+            if let field {
+                let k = field.ordinal
+                guard v[k].kind == .absent else { return false }  // a repeated key
+                v[k] = value
+            } else if value.kind == .string && value.nonASCII {
+                guard validText(value, b) else { return false }
+            }
+            skip()
+            guard i < n else { return false }
+            if b[i] == UInt8(ascii: ",") { i += 1; continue }
+            guard b[i] == UInt8(ascii: "}") else { return false }
+            i += 1
+            skip()
+            return i == n
+        }
+    }
+
+    /// A string at `start` (its opening quote); escapes are decoded into
+    /// `scratch`. Returns the index after the closing quote, or nil.
+    private mutating func scanString(_ b: UnsafeBufferPointer<UInt8>, from start: Int, into value: inout Value) -> Int? {
+        var i = start + 1
+        let n = b.count
+        var high = false
+        while i < n {
+            let c = b[i]
+            if c == UInt8(ascii: "\"") { break }
+            if c == UInt8(ascii: "\\") { return scanEscapedString(b, from: start, into: &value) }
+            if c < 0x20 { return nil }
+            if c >= 0x80 { high = true }
+            i += 1
+        }
+        guard i < n else { return nil }
+        value.kind = .string
+        value.start = start + 1
+        value.count = i - start - 1
+        value.nonASCII = high
+        return i + 1
+    }
+
+    /// The same for a string with escapes: decoded into `scratch` (surrogate pairs joined; lone ones refused).
+    private mutating func scanEscapedString(_ b: UnsafeBufferPointer<UInt8>, from start: Int, into value: inout Value) -> Int? {
+        let first = scratch.count
+        var i = start + 1
+        let n = b.count
+        var high = false
+        func hex4(_ at: Int) -> UInt32? {
+            guard at + 4 <= n else { return nil }
+            var v: UInt32 = 0
+            for k in at..<(at + 4) {
+                let c = b[k]
+                switch c {
+                case 48...57: v = v * 16 + UInt32(c - 48)
+                case 65...70: v = v * 16 + UInt32(c - 55)
+                case 97...102: v = v * 16 + UInt32(c - 87)
+                default: return nil
+                }
+            }
+            return v
+        }
+        while i < n {
+            let c = b[i]
+            if c == UInt8(ascii: "\"") { break }
+            if c < 0x20 { return nil }
+            if c != UInt8(ascii: "\\") {
+                if c >= 0x80 { high = true }
+                scratch.append(c)
+                i += 1
+                continue
+            }
+            guard i + 1 < n else { return nil }
+            let e = b[i + 1]
+            i += 2
+            switch e {
+            case UInt8(ascii: "\""): scratch.append(0x22)
+            case UInt8(ascii: "\\"): scratch.append(0x5C)
+            case UInt8(ascii: "/"): scratch.append(0x2F)
+            case UInt8(ascii: "b"): scratch.append(0x08)
+            case UInt8(ascii: "f"): scratch.append(0x0C)
+            case UInt8(ascii: "n"): scratch.append(0x0A)
+            case UInt8(ascii: "r"): scratch.append(0x0D)
+            case UInt8(ascii: "t"): scratch.append(0x09)
+            case UInt8(ascii: "u"):
+                guard var scalar = hex4(i) else { return nil }
+                i += 4
+                if (0xD800...0xDBFF).contains(scalar) {
+                    guard i + 6 <= n, b[i] == UInt8(ascii: "\\"), b[i + 1] == UInt8(ascii: "u"), let low = hex4(i + 2), (0xDC00...0xDFFF).contains(low) else { return nil }
+                    i += 6
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                } else if (0xDC00...0xDFFF).contains(scalar) {
+                    return nil
+                }
+                guard let u = Unicode.Scalar(scalar) else { return nil }
+                UTF8.encode(u) { scratch.append($0) }
+            default:
+                return nil
+            }
+        }
+        guard i < n else { return nil }
+        value.kind = .string
+        value.escaped = true
+        value.start = first
+        value.count = scratch.count - first
+        value.nonASCII = high  // raw non-ASCII bytes still need checking; decoded escapes are valid
+        return i + 1
+    }
+
+    /// A JSON number's end, with the grammar the full parser checks.
+    private func scanNumber(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        var i = start
+        let n = b.count
+        @inline(__always) func digit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
+        if b[i] == UInt8(ascii: "-") { i += 1 }
+        let intStart = i
+        while i < n, digit(b[i]) { i += 1 }
+        guard i > intStart else { return nil }
+        if b[intStart] == 48, i - intStart > 1 { return nil }
+        if i < n, b[i] == UInt8(ascii: ".") {
+            i += 1
+            let f = i
+            while i < n, digit(b[i]) { i += 1 }
+            guard i > f else { return nil }
+        }
+        if i < n, b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < n, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") { i += 1 }
+            let e = i
+            while i < n, digit(b[i]) { i += 1 }
+            guard i > e else { return nil }
+        }
+        return i
+    }
+
+    /// A value's bytes: a slice of the line, or of the unescaped `scratch`.
+    @inline(__always) private static func key(_ value: Value, _ line: UnsafeBufferPointer<UInt8>, _ scratch: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: (value.escaped ? scratch : line)[value.start..<(value.start + value.count)])
+    }
+
+    private mutating func validText(_ value: Value, _ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        let scratch = self.scratch
+        return scratch.withUnsafeBufferPointer { sb in
+            let key = Self.key(value, line, sb)
+            let h = ByteMemo<Bool>.hash(key)
+            if let e = texts.find(key, hash: h) { return texts.values[e] }
+            let ok = String(validating: key, as: UTF8.self) != nil
+            texts.insert(key, hash: h, value: ok)
+            return ok
+        }
+    }
+
+    /// `key` looked up in `memo`; on a miss, `make` computes the value from the
+    /// key's text (nil, or text that is not UTF-8: decline the line).
+    @inline(__always) private static func lookup<V>(_ memo: inout ByteMemo<V>, _ key: UnsafeBufferPointer<UInt8>, _ pool: inout Strings,
+                                                     _ make: (inout Strings, String) -> V?) -> V? {
+        let h = ByteMemo<V>.hash(key)
+        if let e = memo.find(key, hash: h) { return memo.values[e] }
+        guard let text = String(validating: key, as: UTF8.self), let made = make(&pool, text) else { return nil }
+        memo.insert(key, hash: h, value: made)
+        return made
+    }
+
+    // MARK: Committing
+
+    private mutating func commit(_ line: UnsafeBufferPointer<UInt8>, _ v: UnsafeBufferPointer<Value>, to table: inout EventTable,
+                                 summary: inout EventReader.Summary) -> Bool {
+        func at(_ f: CanonicalField) -> Value { v[f.ordinal] }
+        // Required fields, as `RawEvent.validate` wants them.
+        let visitor = at(.visitorId), stamp = at(.timestamp), name = at(.event)
+        guard visitor.kind == .string || visitor.kind == .number, visitor.count > 0 else { return false }
+        guard (stamp.kind == .string || stamp.kind == .number) && !stamp.escaped else { return false }
+        guard name.kind == .string, name.count > 0 else { return false }
+        guard let time = Timestamp.parse(UnsafeBufferPointer(rebasing: line[stamp.start..<(stamp.start + stamp.count)])) else { return false }
+
+        // Optional fields: absent or null, or the one JSON type each takes.
+        func text(_ f: CanonicalField) -> Value? {
+            let x = at(f)
+            switch x.kind {
+            case .absent, .null: return Value()
+            case .string: return x
+            default: return nil
+            }
+        }
+        guard let url = text(.url), let referrer = text(.referrer), let title = text(.title), let device = text(.device),
+              let source = text(.source), let medium = text(.medium), let campaign = text(.campaign), let country = text(.country),
+              let region = text(.region), let city = text(.city), let gender = text(.gender), let age = text(.ageBand),
+              let search = text(.searchTerm) else { return false }
+        let session = at(.sessionId)
+        guard session.kind != .bool else { return false }
+        let consentValue = at(.consent)
+        guard consentValue.kind == .absent || consentValue.kind == .null || consentValue.kind == .bool else { return false }
+        if title.nonASCII, !validText(title, line) { return false }
+        if city.nonASCII, !validText(city, line) { return false }
+
+        // Numbers: engagement as plain digits, scroll as any number within 0…100.
+        var engagement: Int32 = -1
+        let e = at(.engagementMs)
+        switch e.kind {
+        case .absent, .null: break
+        case .number:
+            guard e.count <= 18 else { return false }
+            var x: Int64 = 0
+            for k in e.start..<(e.start + e.count) {
+                let c = line[k]
+                guard c >= 48 && c <= 57 else { return false }
+                x = x * 10 + Int64(c - 48)
+            }
+            engagement = Int32(clamping: x)
+        default: return false
+        }
+        var scroll = Float.nan
+        let s = at(.scrollPct)
+        switch s.kind {
+        case .absent, .null: break
+        case .number:
+            guard let x = Double(String(decoding: UnsafeBufferPointer(rebasing: line[s.start..<(s.start + s.count)]), as: UTF8.self)),
+                  x.isFinite, x >= 0, x <= 100 else { return false }
+            scroll = Float(x)
+        default: return false
+        }
+
+        // Strings, through their memos.
+        let pseudonymizer = self.pseudonymizer
+        let scratch = self.scratch
+        let row: Row? = scratch.withUnsafeBufferPointer { sb in
+            func key(_ x: Value) -> UnsafeBufferPointer<UInt8> { Self.key(x, line, sb) }
+            let nameKey = key(name)
+            guard let kindAndName = Self.lookup(&eventNames, nameKey, &pool, { pool, raw in
+                let first = EventKind(name: raw)
+                guard first == .other else { return (first, 0) }
+                let redacted = Redactor.text(raw)
+                let kind = EventKind(name: redacted)
+                return (kind, kind == .other ? pool.code(redacted) : 0)
+            }) else { return nil }
+            if url.count == 0 && nameKey.elementsEqual(Self.pageView) { return nil }  // a page view needs a URL
+            var r = Row(kind: kindAndName.0, otherName: kindAndName.1)
+            guard let visitorCode = Self.lookup(&ids, key(visitor), &pool, { pool, raw in pool.code(pseudonymizer.pseudonym(raw)) }) else { return nil }
+            r.visitor = visitorCode
+            if (session.kind == .string || session.kind == .number) && session.count > 0 {
+                guard let c = Self.lookup(&ids, key(session), &pool, { pool, raw in pool.code(pseudonymizer.pseudonym(raw)) }) else { return nil }
+                r.session = c
+            }
+            var page = Page(path: 0, host: 0, source: 0, medium: 0, campaign: 0, present: false)
+            if url.kind == .string {
+                guard let p = Self.lookup(&pages, key(url), &pool, { pool, raw in
+                    let redacted = Redactor.url(raw)
+                    if redacted.isEmpty { return Page(path: 0, host: 0, source: 0, medium: 0, campaign: 0, present: false) }
+                    let parsed = PageURL(redacted)
+                    func utm(_ s: String?) -> Int32 { s.map { pool.code($0.lowercased().trimmingWhitespace) } ?? 0 }
+                    return Page(path: pool.code(parsed.path), host: pool.code(parsed.host), source: utm(parsed.utmSource),
+                                medium: utm(parsed.utmMedium), campaign: utm(parsed.utmCampaign), present: true)
+                }) else { return nil }
+                page = p
+            }
+            r.path = page.path
+            r.host = page.host
+            if referrer.kind == .string {
+                guard let h = Self.lookup(&referrers, key(referrer), &pool, { pool, raw in
+                    let redacted = Redactor.url(raw)
+                    return redacted.isEmpty ? 0 : pool.code(PageURL(redacted).host)
+                }) else { return nil }
+                r.referrerHost = h
+            }
+            if device.kind == .string {
+                guard let d = Self.lookup(&devices, key(device), &pool, { _, name in Device(name: name).map { Int8($0.rawValue) } ?? -1 }),
+                      d >= 0 else { return nil }
+                r.device = Device(rawValue: UInt8(d))!
+            }
+            // An explicit source, medium or campaign wins over the URL's UTM tags unless it is empty.
+            func trafficCode(_ x: Value, _ fromPage: Int32) -> Int32? {
+                guard x.kind == .string else { return fromPage }
+                guard let t = Self.lookup(&traffic, key(x), &pool, { pool, raw in
+                    let redacted = Redactor.text(raw)
+                    return Traffic(code: pool.code(redacted.lowercased().trimmingWhitespace), present: !redacted.isEmpty)
+                }) else { return nil }
+                return t.present ? t.code : fromPage
+            }
+            func attributeCode(_ x: Value) -> Int32? {
+                guard x.kind == .string else { return 0 }
+                return Self.lookup(&attributes, key(x), &pool) { pool, raw in pool.code(Redactor.text(raw).trimmingWhitespace) }
+            }
+            guard let sourceCode = trafficCode(source, page.source), let mediumCode = trafficCode(medium, page.medium),
+                  let campaignCode = trafficCode(campaign, page.campaign), let countryCode = attributeCode(country),
+                  let regionCode = attributeCode(region), let genderCode = attributeCode(gender), let ageCode = attributeCode(age) else { return nil }
+            r.source = sourceCode; r.medium = mediumCode; r.campaign = campaignCode
+            r.country = countryCode; r.region = regionCode; r.gender = genderCode; r.ageBand = ageCode
+            r.searched = r.kind == .search
+            if search.kind == .string {
+                guard let nonEmpty = Self.lookup(&searches, key(search), &pool, { _, raw in !Redactor.text(raw).isEmpty }) else { return nil }
+                r.searched = r.searched || nonEmpty
+            }
+            return r
+        }
+        guard let row else { return false }
+
+        // Consent, as `Admission.admit` honours it.
+        summary.records += 1
+        let consentFlag: Int8 = consentValue.kind == .bool ? (consentValue.flag ? 1 : 0) : -1
+        switch (consent, consentFlag) {
+        case (.excludeRefused, 0), (.requireConsent, 0), (.requireConsent, -1):
+            summary.excludedForConsent += 1
+            return true
+        default: break
+        }
+        table.visitor.append(pool.tableCode(row.visitor, &table))
+        table.session.append(pool.tableCode(row.session, &table))
+        table.time.append(time.epochMilliseconds)
+        table.utcOffset.append(time.utcOffsetMinutes)
+        table.kind.append(row.kind)
+        table.otherName.append(pool.tableCode(row.otherName, &table))
+        table.path.append(pool.tableCode(row.path, &table))
+        table.host.append(pool.tableCode(row.host, &table))
+        table.referrerHost.append(pool.tableCode(row.referrerHost, &table))
+        table.device.append(row.device)
+        table.source.append(pool.tableCode(row.source, &table))
+        table.medium.append(pool.tableCode(row.medium, &table))
+        table.campaign.append(pool.tableCode(row.campaign, &table))
+        table.country.append(pool.tableCode(row.country, &table))
+        table.region.append(pool.tableCode(row.region, &table))
+        table.gender.append(pool.tableCode(row.gender, &table))
+        table.ageBand.append(pool.tableCode(row.ageBand, &table))
+        table.consent.append(consentFlag)
+        table.engagementMs.append(engagement)
+        table.scrollPct.append(scroll)
+        table.searched.append(row.searched)
+        summary.kept += 1
+        return true
+    }
+
+    /// A line's decoder codes, before they go to the table.
+    private struct Row {
+        var kind: EventKind
+        var otherName: Int32
+        var visitor: Int32 = 0, session: Int32 = 0, path: Int32 = 0, host: Int32 = 0, referrerHost: Int32 = 0
+        var device = Device.unknown
+        var source: Int32 = 0, medium: Int32 = 0, campaign: Int32 = 0
+        var country: Int32 = 0, region: Int32 = 0, gender: Int32 = 0, ageBand: Int32 = 0
+        var searched = false
+        init(kind: EventKind, otherName: Int32) { self.kind = kind; self.otherName = otherName }
+    }
+
+    private static let pageView = Array("page_view".utf8)
+}

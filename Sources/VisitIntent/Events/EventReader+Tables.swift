@@ -1,0 +1,32 @@
+import Foundation
+
+extension EventReader {
+    /// Reads canonical JSON Lines held in memory into `table`: each line goes
+    /// through `decoder` (no `RawEvent`, no `String` per field) when it can,
+    /// and alone through the full path otherwise (blank lines, a byte-order
+    /// mark, any error, anything unusual), so events, errors, skip counts and
+    /// consent counts are those of `forEachEvent(bytes:)`. Line numbers in
+    /// errors start at `firstLine`.
+    func appendJSONLines(bytes: [UInt8], name: String, firstLine: Int, admission: inout Admission, decoder: inout EventLineDecoder,
+                         into table: inout EventTable) throws -> Summary {
+        var summary = Summary()
+        decoder.startTable()
+        try bytes.withUnsafeBufferPointer { all in
+            guard let base = all.baseAddress else { return }
+            var start = 0, line = firstLine
+            while start < all.count {
+                let end = memchr(base + start, 0x0A, all.count - start).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? all.count
+                var stop = end
+                if stop > start && all[stop - 1] == 0x0D { stop -= 1 }
+                if stop - start > options.maxLineBytes || !decoder.append(UnsafeBufferPointer(rebasing: all[start..<stop]), to: &table, summary: &summary) {
+                    summary.merge(try forEachEvent(bytes: Array(all[start..<end]), name: name, firstLine: line, admission: &admission) {
+                        table.append($0, visitorPseudonym: $0.visitorId!)
+                    })
+                }
+                start = end + 1
+                line += 1
+            }
+        }
+        return summary
+    }
+}

@@ -1,0 +1,92 @@
+/// A memo keyed by raw bytes (a slice of an input line), so a repeated value
+/// is recognised without making a `String` of it: open addressing over a
+/// byte arena, bounded (emptied when `limit` entries are reached).
+///
+/// Hand-written because it is on the reading hot path: a `String` and a
+/// `Dictionary` lookup per field of every event cost more than parsing.
+struct ByteMemo<Value> {
+    private var arena: [UInt8] = []
+    private var starts: [Int] = []
+    private var lengths: [Int] = []
+    private var hashes: [UInt64] = []
+    private(set) var values: [Value] = []
+    /// Entry index + 1 per slot (0: empty); a power of two, at most half full.
+    private var slots: [Int32] = [Int32](repeating: 0, count: 1024)
+    let limit: Int
+
+    init(limit: Int) { self.limit = limit }
+
+    var count: Int { values.count }
+
+    /// A 64-bit hash of `key`, eight bytes at a time.
+    static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(key.count)
+        guard let base = key.baseAddress else { return h }
+        let raw = UnsafeRawPointer(base)
+        var i = 0
+        while i + 8 <= key.count {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 29
+            i += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < key.count { tail |= UInt64(base[i]) << shift; shift += 8; i += 1 }
+        h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+        return h ^ (h >> 32)
+    }
+
+    /// The entry holding `key`, if any.
+    func find(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int? {
+        let mask = slots.count - 1
+        var s = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let e = Int(slots[s]) - 1
+            if e < 0 { return nil }
+            if hashes[e] == hash && lengths[e] == key.count && equal(e, key) { return e }
+            s = (s + 1) & mask
+        }
+    }
+
+    private func equal(_ e: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        arena.withUnsafeBufferPointer { a in
+            let start = starts[e]
+            for k in 0..<key.count where a[start + k] != key[k] { return false }
+            return true
+        }
+    }
+
+    /// Adds `key` (not present) with `value`, emptying the memo first when it is full.
+    mutating func insert(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, value: Value) {
+        if values.count >= limit { removeAll() }
+        if (values.count + 1) * 2 > slots.count { grow() }
+        let e = values.count
+        starts.append(arena.count)
+        arena.append(contentsOf: key)
+        lengths.append(key.count)
+        hashes.append(hash)
+        values.append(value)
+        place(e)
+    }
+
+    mutating func removeAll() {
+        arena.removeAll(keepingCapacity: true)
+        starts.removeAll(keepingCapacity: true)
+        lengths.removeAll(keepingCapacity: true)
+        hashes.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true)
+        for s in slots.indices { slots[s] = 0 }
+    }
+
+    private mutating func grow() {
+        slots = [Int32](repeating: 0, count: slots.count * 2)
+        for e in values.indices { place(e) }
+    }
+
+    private mutating func place(_ e: Int) {
+        let mask = slots.count - 1
+        var s = Int(truncatingIfNeeded: hashes[e]) & mask
+        while slots[s] != 0 { s = (s + 1) & mask }
+        slots[s] = Int32(e + 1)
+    }
+}

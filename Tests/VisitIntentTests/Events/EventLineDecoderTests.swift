@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+import VisitIntent
+import VisitIntentTestSupport
+
+/// The batch reader's fast path (`EventLineDecoder`, behind
+/// `PipelinedReader.forEachTable`) must give exactly what the full path gives
+/// (`EventReader.forEachEvent` → `EventTable.append`): the same rows, codes,
+/// counts and errors, on lines it takes and on lines it hands back.
+@Suite struct EventLineDecoderTests {
+    typealias T = TestSupport
+
+    /// Every column of every row, strings spelled out.
+    static func rows(_ t: EventTable) -> [String] {
+        (0..<t.count).map { i in
+            let strings = [t.visitor[i], t.session[i], t.otherName[i], t.path[i], t.host[i], t.referrerHost[i], t.source[i], t.medium[i],
+                           t.campaign[i], t.country[i], t.region[i], t.gender[i], t.ageBand[i]].map { t.pool[$0] }
+            let scroll = t.scrollPct[i].isNaN ? "nan" : "\(t.scrollPct[i])"
+            return strings.joined(separator: "|") + "|\(t.time[i])|\(t.utcOffset[i])|\(t.kind[i])|\(t.device[i])|\(t.consent[i])|\(t.engagementMs[i])|\(scroll)|\(t.searched[i])"
+        }
+    }
+
+    /// Reads `text` both ways; returns (full path, fast path) tables and summaries, or their errors.
+    static func both(path: String, options: EventReader.Options = EventReader.Options()) throws
+        -> (full: Result<(EventTable, EventReader.Summary), InputError>, fast: Result<(EventTable, EventReader.Summary), InputError>) {
+        let reader = EventReader(options: options, pseudonymizer: T.key)
+        func full() throws -> (EventTable, EventReader.Summary) {
+            var table = EventTable()
+            let s = try reader.forEachEvent(path: path) { table.append($0, visitorPseudonym: $0.visitorId!) }
+            return (table, s)
+        }
+        func fast() throws -> (EventTable, EventReader.Summary) {
+            var pipelined = PipelinedReader(reader: reader)
+            pipelined.blockBytes = 700  // a few lines a block: the decoder's memos outlive its tables
+            pipelined.threads = 2
+            var table = EventTable()
+            let s = try pipelined.forEachTable(paths: [path]) { part, _ in table.append(part) }
+            return (table, s)
+        }
+        func result(_ body: () throws -> (EventTable, EventReader.Summary)) throws -> Result<(EventTable, EventReader.Summary), InputError> {
+            do { return .success(try body()) } catch let e as InputError { return .failure(e) }
+        }
+        return (try result(full), try result(fast))
+    }
+
+    static func expectSame(_ text: String, options: EventReader.Options = EventReader.Options(), _ comment: Comment? = nil) throws {
+        try expectSame(path: T.write(text), options: options, comment)
+    }
+
+    static func expectSame(path: String, options: EventReader.Options = EventReader.Options(), _ comment: Comment? = nil) throws {
+        let (full, fast) = try both(path: path, options: options)
+        switch (full, fast) {
+        case (.success(let a), .success(let b)):
+            #expect(rows(a.0) == rows(b.0), comment)
+            #expect(a.0.pool.strings == b.0.pool.strings, comment)
+            #expect(a.1 == b.1, comment)
+        case (.failure(let a), .failure(let b)):
+            #expect(a.description == b.description, comment)
+        default:
+            Issue.record("one path failed, the other did not: \(full) vs \(fast) \(comment.map { "\($0)" } ?? "")")
+        }
+    }
+
+    static let base = "\"visitor_id\":\"v1\",\"timestamp\":\"2026-09-01T10:00:00+02:00\""
+
+    /// Lines the decoder takes and lines it must hand back, one by one and
+    /// all together, with every consent policy and with and without skipping.
+    @Test func sameRowsCountsAndErrorsAsTheFullPath() throws {
+        let b = Self.base
+        let lines = [
+            "{\(b),\"event\":\"page_view\",\"url\":\"https://www.clinique.fr/tarifs?utm_source=News&utm_medium=Email\",\"title\":\"Tarifs | Clinique\"}",
+            "{\(b),\"event\":\"page_view\",\"url\":\"https:\\/\\/www.clinique.fr\\/soins\\/acide-hyaluronique\",\"title\":\"M\\u00e9decine esth\\u00e9tique\"}",
+            "{\(b),\"event\":\"page_view\",\"url\":\"/contact?email=jean.dupont%40mail.fr&tel=0612345678\",\"title\":\"Médecine à Lyon\"}",
+            "{\(b),\"event\":\"page_view\",\"url\":\"/\",\"source\":\"\",\"medium\":\"  CPC \",\"campaign\":null,\"referrer\":\"https://www.google.fr/search?q=x\"}",
+            "{\(b),\"event\":\"page_view\",\"url\":\"/?utm_source=fb\",\"source\":\"Newsletter\",\"country\":\" France \",\"region\":\"Rhône\",\"city\":\"Lyon\",\"gender\":\"female\",\"age_band\":\"35-44\"}",
+            "{ \"visitor_id\" : 1234567890 , \"timestamp\" : 1788000000000 , \"event\" : \"scroll\" , \"scroll_pct\" : 62.5 , \"engagement_ms\" : 4100 } ",
+            "{\(b),\"session_id\":\"s-1\",\"event\":\"search\",\"search_term\":\"prix botox 06 12 34 56 78\",\"device\":\"MOBILE\"}",
+            "{\(b),\"session_id\":987654321,\"event\":\"newsletter_signup_42\",\"consent\":true,\"device\":\"Smart TV\"}",
+            "{\(b),\"session_id\":\"\",\"event\":\"click\",\"consent\":false}",
+            "{\(b),\"event\":\"click\",\"consent\":null,\"x_custom\":{\"a\":[1,{\"b\":null}]},\"x_num\":-1.5e3,\"x_text\":\"caf\\u00e9 \\ud83d\\ude00\"}",
+            "{\(b),\"event\":\"page_view\",\"url\":\"/\",\"referrer\":\"\",\"title\":null,\"search_term\":\"\"}",
+            "",
+            "   ",
+            "{\"visitor\\u005fid\":\"v2\",\"timestamp\":\"2026-09-01T10:00:00Z\",\"event\":\"click\"}",
+            "{\(b),\"event\":\"click\",\"event\":\"scroll\"}",
+            "{\(b),\"event\":\"page_view\"}",
+            "{\(b),\"event\":\"page_view\",\"url\":\"\"}",
+            "{\(b),\"event\":\"\"}",
+            "{\"visitor_id\":\"\",\"timestamp\":\"2026-09-01T10:00:00Z\",\"event\":\"click\"}",
+            "{\"visitor_id\":null,\"timestamp\":\"2026-09-01T10:00:00Z\",\"event\":\"click\"}",
+            "{\"visitor_id\":true,\"timestamp\":\"2026-09-01T10:00:00Z\",\"event\":\"click\"}",
+            "{\"visitor_id\":\"v\",\"timestamp\":\"noon\",\"event\":\"click\"}",
+            "{\"visitor_id\":\"v\",\"timestamp\":1756720800,\"event\":\"click\"}",
+            "{\(b),\"event\":\"click\",\"device\":\"fridge\"}",
+            "{\(b),\"event\":\"click\",\"device\":3}",
+            "{\(b),\"event\":\"click\",\"consent\":\"yes\"}",
+            "{\(b),\"event\":\"scroll\",\"scroll_pct\":140}",
+            "{\(b),\"event\":\"scroll\",\"scroll_pct\":\"40\"}",
+            "{\(b),\"event\":\"scroll\",\"engagement_ms\":-3}",
+            "{\(b),\"event\":\"scroll\",\"engagement_ms\":12.0}",
+            "{\(b),\"event\":\"scroll\",\"engagement_ms\":1e3}",
+            "{\(b),\"event\":\"scroll\",\"engagement_ms\":99999999999999}",
+            "{\(b),\"event\":\"click\",\"title\":\"bad \\ud800 surrogate\"}",
+            "{\(b),\"event\":\"click\",\"x\":01}",
+            "{\(b),\"event\":\"click\"",
+            "{\(b),\"event\":\"click\"} trailing",
+            "[1,2]",
+            "{}",
+        ]
+        for line in lines {
+            try Self.expectSame(line + "\n", "line: \(line)")
+        }
+        var skipping = EventReader.Options()
+        skipping.skipInvalid = true
+        var strict = skipping
+        strict.consent = .requireConsent
+        let all = lines.joined(separator: "\r\n") + "\n"
+        try Self.expectSame(all, options: skipping, "all lines, skipping")
+        try Self.expectSame(all, options: strict, "all lines, skipping, consent required")
+        try Self.expectSame(all, "all lines: the first error")
+        // Bytes that are not UTF-8: in a kept value, a title, an unknown key's value, a country.
+        for bad: [UInt8] in [[0xC3, 0x28], [0xED, 0xA0, 0x80], [0xFF]] {
+            for field in ["url", "title", "x_other", "country"] {
+                var bytes = Array("\(T.event("v0", "2026-09-01T09:00:00Z"))\n{\(b),\"event\":\"click\",\"\(field)\":\"a".utf8)
+                bytes += bad + Array("\"}\n".utf8)
+                let path = T.writeBytes(bytes, name: "bad.jsonl")
+                try Self.expectSame(path: path, "invalid UTF-8 in \(field)")
+                try Self.expectSame(path: path, options: skipping, "invalid UTF-8 in \(field), skipping")
+            }
+        }
+        try Self.expectSame("\u{FEFF}" + lines[0] + "\n" + lines[1] + "\n", "byte-order mark")
+    }
+
+    /// A generated data set: every line through the decoder gives the full path's table.
+    @Test func generatedEventsGiveTheFullPathsTable() throws {
+        let (_, _, dir) = try T.generatedDataset(sessions: 600, seed: 33)
+        let text = try String(contentsOfFile: dir + "/events.jsonl", encoding: .utf8)
+        try Self.expectSame(text, "generated")
+        var strict = EventReader.Options()
+        strict.consent = .requireConsent
+        try Self.expectSame(text, options: strict, "generated, consent required")
+    }
+}
