@@ -56,11 +56,15 @@ struct EventLineDecoder {
         }
     }
     private var pool = Strings()
+    /// Pseudonyms apart: ids are mostly seen in one session, so they are
+    /// forgotten with the id memo (bounded) rather than kept with the rest.
+    private var idPool = Strings()
 
     private struct Page { var path: Int32, host: Int32, source: Int32, medium: Int32, campaign: Int32, present: Bool }
     private struct Traffic { var code: Int32, present: Bool }
 
-    private var ids = ByteMemo<Int32>(limit: 200_000)                 // raw visitor or session id → pseudonym
+    private static let idLimit = 200_000
+    private var ids = ByteMemo<Int32>(limit: idLimit)                 // raw visitor or session id → pseudonym (`idPool`)
     private var eventNames = ByteMemo<(EventKind, Int32)>(limit: 10_000)  // name → kind, kept name when `other`
     private var pages = ByteMemo<Page>(limit: 100_000)
     private var referrers = ByteMemo<Int32>(limit: 100_000)           // → referrer host
@@ -79,7 +83,10 @@ struct EventLineDecoder {
     }
 
     /// Rows appended after this go to a new table: forget the codes of the last one.
-    mutating func startTable() { pool.nextTable() }
+    mutating func startTable() {
+        pool.nextTable()
+        idPool.nextTable()
+    }
 
     /// A field value as found on the line: bytes of the line, or of `scratch` once unescaped.
     private struct Value {
@@ -94,7 +101,11 @@ struct EventLineDecoder {
     /// Reads `line` into `table` and counts it in `summary`; false (nothing
     /// changed) when the line must go through the full path.
     mutating func append(_ line: UnsafeBufferPointer<UInt8>, to table: inout EventTable, summary: inout EventReader.Summary) -> Bool {
-        if pool.strings.count > 1_000_000 { reset() }
+        if pool.strings.count > 500_000 { reset() }
+        if ids.count >= Self.idLimit {
+            ids.removeAll()
+            idPool = Strings()
+        }
         scratch.removeAll(keepingCapacity: true)
         return withUnsafeTemporaryAllocation(of: Value.self, capacity: 20) { v in
             v.initialize(repeating: Value())
@@ -395,10 +406,10 @@ struct EventLineDecoder {
             }) else { return nil }
             if url.count == 0 && nameKey.elementsEqual(Self.pageView) { return nil }  // a page view needs a URL
             var r = Row(kind: kindAndName.0, otherName: kindAndName.1)
-            guard let visitorCode = Self.lookup(&ids, key(visitor), &pool, { pool, raw in pool.code(pseudonymizer.pseudonym(raw)) }) else { return nil }
+            guard let visitorCode = Self.lookup(&ids, key(visitor), &idPool, { pool, raw in pool.code(pseudonymizer.pseudonym(raw)) }) else { return nil }
             r.visitor = visitorCode
             if (session.kind == .string || session.kind == .number) && session.count > 0 {
-                guard let c = Self.lookup(&ids, key(session), &pool, { pool, raw in pool.code(pseudonymizer.pseudonym(raw)) }) else { return nil }
+                guard let c = Self.lookup(&ids, key(session), &idPool, { pool, raw in pool.code(pseudonymizer.pseudonym(raw)) }) else { return nil }
                 r.session = c
             }
             var page = Page(path: 0, host: 0, source: 0, medium: 0, campaign: 0, present: false)
@@ -463,8 +474,8 @@ struct EventLineDecoder {
             return true
         default: break
         }
-        table.visitor.append(pool.tableCode(row.visitor, &table))
-        table.session.append(pool.tableCode(row.session, &table))
+        table.visitor.append(idPool.tableCode(row.visitor, &table))
+        table.session.append(idPool.tableCode(row.session, &table))
         table.time.append(time.epochMilliseconds)
         table.utcOffset.append(time.utcOffsetMinutes)
         table.kind.append(row.kind)

@@ -131,6 +131,41 @@ import VisitIntentTestSupport
         try Self.expectSame("\u{FEFF}" + lines[0] + "\n" + lines[1] + "\n", "byte-order mark")
     }
 
+    /// Differential fuzzing: generated lines with random byte edits (quotes,
+    /// escapes, brackets, digits, bytes that are not UTF-8, deletions,
+    /// repeats) give the same rows, counts and skip reasons both ways, and the
+    /// same first error without skipping.
+    @Test func mutatedLinesGiveTheFullPathsResults() throws {
+        let (_, _, dir) = try T.generatedDataset(sessions: 60, seed: 35)
+        let lines = try String(contentsOfFile: dir + "/events.jsonl", encoding: .utf8).split(separator: "\n").map { Array($0.utf8) }
+        let interesting: [UInt8] = Array("\"\\{}[],: 0-.eEuntf/".utf8) + [0xC3, 0xA9, 0xFF, 0xED, 0x09, 0x01]
+        var rng = SeededGenerator(seed: 36)
+        var out: [UInt8] = []
+        for trial in 0..<4_000 {
+            var line = lines[trial % lines.count]
+            for _ in 0..<(1 + Int(rng.next() % 3)) {
+                let at = Int(rng.next() % UInt64(line.count))
+                switch rng.next() % 4 {
+                case 0: line[at] = interesting[Int(rng.next() % UInt64(interesting.count))]
+                case 1: line.remove(at: at)
+                case 2: line.insert(interesting[Int(rng.next() % UInt64(interesting.count))], at: at)
+                default: line.insert(contentsOf: line[at..<min(line.count, at + 12)], at: at)
+                }
+                if line.isEmpty { line = [0x7B] }
+            }
+            out += line.filter { $0 != 0x0A } + [0x0A]
+        }
+        let path = T.writeBytes(out, name: "mutated.jsonl")
+        var skipping = EventReader.Options()
+        skipping.skipInvalid = true
+        let (full, fast) = try Self.both(path: path, options: skipping)
+        let a = try full.get(), b = try fast.get()
+        #expect(a.1.skipped.total > 500 && a.0.count > 500, "the edits must break many lines and leave many readable")
+        #expect(a.1 == b.1)
+        #expect(Self.rows(a.0) == Self.rows(b.0))
+        try Self.expectSame(path: path, "mutated, the first error")
+    }
+
     /// A generated data set: every line through the decoder gives the full path's table.
     @Test func generatedEventsGiveTheFullPathsTable() throws {
         let (_, _, dir) = try T.generatedDataset(sessions: 600, seed: 33)
