@@ -25,8 +25,20 @@ struct EventLineDecoder {
         var tableGenerations: [UInt32] = [0]
         var generation: UInt32 = 1
 
+        init(unique: Bool = false) { self.unique = unique }
+
+        /// Strings are appended without a lookup (pseudonyms: distinct ids give
+        /// distinct strings, and a repeat would only cost a second code).
+        let unique: Bool
+
         /// The decoder code of `s`.
         mutating func code(_ s: String) -> Int32 {
+            if unique {
+                strings.append(s)
+                tableCodes.append(0)
+                tableGenerations.append(0)
+                return Int32(strings.count - 1)
+            }
             if let c = codes[s] { return c }
             let c = Int32(strings.count)
             strings.append(s)
@@ -58,7 +70,7 @@ struct EventLineDecoder {
     private var pool = Strings()
     /// Pseudonyms apart: ids are mostly seen in one session, so they are
     /// forgotten with the id memo (bounded) rather than kept with the rest.
-    private var idPool = Strings()
+    private var idPool = Strings(unique: true)
 
     private struct Page { var path: Int32, host: Int32, source: Int32, medium: Int32, campaign: Int32, present: Bool }
     private struct Traffic { var code: Int32, present: Bool }
@@ -104,7 +116,7 @@ struct EventLineDecoder {
         if pool.strings.count > 500_000 { reset() }
         if ids.count >= Self.idLimit {
             ids.removeAll()
-            idPool = Strings()
+            idPool = Strings(unique: true)
         }
         scratch.removeAll(keepingCapacity: true)
         return withUnsafeTemporaryAllocation(of: Value.self, capacity: 20) { v in

@@ -98,10 +98,14 @@ public struct Pseudonymizer: @unchecked Sendable {
 }
 
 enum Hex {
+    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+
     static func encode<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
-        let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
-        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+        out.reserveCapacity(bytes.underestimatedCount * 2)
+        digits.withUnsafeBufferPointer { d in
+            for b in bytes { out.append(d[Int(b >> 4)]); out.append(d[Int(b & 15)]) }
+        }
         return String(decoding: out, as: UTF8.self)
     }
 }

@@ -146,7 +146,7 @@ public enum Redactor {
         var rest = Substring(trimmed)
         var head = ""
         // Only a real scheme ("https") counts; otherwise the whole text is a path and redacted as text.
-        if let scheme = rest.range(of: "://"), !rest[..<scheme.lowerBound].isEmpty,
+        if let scheme = PageURL.schemeSeparator(in: rest), !rest[..<scheme.lowerBound].isEmpty,
            rest[..<scheme.lowerBound].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") }) {
             let hostEnd = rest[scheme.upperBound...].firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
             var authority = String(rest[scheme.upperBound..<hostEnd])
