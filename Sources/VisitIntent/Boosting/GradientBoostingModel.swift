@@ -16,6 +16,9 @@ public struct GradientBoostingModel: Classifier, Codable, Equatable {
     public var training: TrainingRecord?
     public var validation: ValidationSummary?
     public var calibration: Calibration?
+    /// Each tree's expected value over its training cover (TreeSHAP's base),
+    /// computed once rather than for every explained row. Not stored in the file.
+    private(set) var expectedTreeValues: [Double] = []
 
     init(classes: [String], featureSpec: FeatureSpec?, featureColumns: [FeatureColumn], bins: FeatureBins, initialScores: [Double],
          trees: [RegressionTree], configuration: GradientBoostingConfiguration) {
@@ -26,6 +29,7 @@ public struct GradientBoostingModel: Classifier, Codable, Equatable {
         self.initialScores = initialScores
         self.trees = trees
         self.configuration = configuration
+        self.expectedTreeValues = trees.map(TreeSHAP.expectedValue)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -71,6 +75,7 @@ public struct GradientBoostingModel: Classifier, Codable, Equatable {
                 throw ModelFileError.invalid("a tree of the gbdt model is malformed")
             }
         }
+        expectedTreeValues = trees.map(TreeSHAP.expectedValue)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -163,9 +168,11 @@ public struct GradientBoostingModel: Classifier, Codable, Equatable {
         let d = featureColumns.count, T = outputs
         var phi = [[Double]](repeating: [Double](repeating: 0, count: d + 1), count: T)
         for t in 0..<T { phi[t][d] = initialScores[t] }
+        let workspace = TreeSHAP.Workspace(largestTree: trees.lazy.map(\.splitFeature.count).max() ?? 0)
+        defer { workspace.deallocate() }
         row.withUnsafeBufferPointer { x in
             for (i, tree) in trees.enumerated() {
-                TreeSHAP.add(tree: tree, x: x.baseAddress!, into: &phi[i % T], features: d)
+                TreeSHAP.add(tree: tree, expected: expectedTreeValues[i], x: x.baseAddress!, into: &phi[i % T], features: d, workspace: workspace)
             }
         }
         return phi

@@ -10,27 +10,42 @@ enum TreeSHAP {
         var weight: Double
     }
 
+    /// Path buffer and reciprocals for trees of up to `largestTree` internal
+    /// nodes, allocated once per explained row rather than once per tree.
+    struct Workspace {
+        let buffer: UnsafeMutablePointer<PathElement>
+        /// 1/k for every path length, so the weight updates multiply instead of divide.
+        let inverse: UnsafeMutablePointer<Double>
+
+        init(largestTree: Int) {
+            // A path holds at most depth + 1 ≤ internal nodes + 1 elements; the levels' copies sum to less than this.
+            let longest = largestTree + 2
+            buffer = .allocate(capacity: longest * (longest + 1) / 2 + longest)
+            inverse = .allocate(capacity: longest + 1)
+            inverse[0] = .infinity
+            for k in 1...longest { inverse[k] = 1 / Double(k) }
+        }
+
+        func deallocate() { buffer.deallocate(); inverse.deallocate() }
+    }
+
     /// Adds this tree's contributions to `phi` (length features + 1; the last
-    /// entry receives the tree's expected value).
+    /// entry receives the tree's expected value, `expectedValue(tree)`).
     ///
     /// Paths live in one buffer, each recursion level's copy right after its
-    /// parent's (as in the reference implementation), so a tree costs one
-    /// allocation rather than one per node and leaf.
-    static func add(tree: RegressionTree, x: UnsafePointer<Float>, into phi: inout [Double], features: Int) {
+    /// parent's (as in the reference implementation).
+    static func add(tree: RegressionTree, expected: Double, x: UnsafePointer<Float>, into phi: inout [Double], features: Int, workspace: Workspace) {
         if tree.splitFeature.isEmpty {
             phi[features] += tree.leafValue[0]
             return
         }
-        phi[features] += expectedValue(tree, node: 0)
-        // A path holds at most depth + 1 ≤ internal nodes + 1 elements; the levels' copies sum to less than this.
-        let longest = tree.splitFeature.count + 2
-        let buffer = UnsafeMutablePointer<PathElement>.allocate(capacity: longest * (longest + 1) / 2 + longest)
-        // 1/k for every path length, so the weight updates multiply instead of divide.
-        let inverse = UnsafeMutablePointer<Double>.allocate(capacity: longest + 1)
-        defer { buffer.deallocate(); inverse.deallocate() }
-        inverse[0] = .infinity
-        for k in 1...longest { inverse[k] = 1 / Double(k) }
-        recurse(tree, x, node: 0, parent: buffer, parentCount: 0, zero: 1, one: 1, feature: -1, inverse: inverse, phi: &phi)
+        phi[features] += expected
+        recurse(tree, x, node: 0, parent: workspace.buffer, parentCount: 0, zero: 1, one: 1, feature: -1, inverse: workspace.inverse, phi: &phi)
+    }
+
+    /// The tree's expected value over its training cover.
+    static func expectedValue(_ tree: RegressionTree) -> Double {
+        tree.splitFeature.isEmpty ? tree.leafValue[0] : expectedValue(tree, node: 0)
     }
 
     static func cover(_ tree: RegressionTree, _ child: Int32) -> Double {
