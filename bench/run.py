@@ -1355,9 +1355,12 @@ SERVICE_BODIES = {
          "url": _SITE + "/avant-apres/levres", "device": "mobile"}]},
     "features": {"features": {"page_views": 4}},
 }
-SERVICE_BODY_LABELS = {"session": "session of 4 events", "features": "feature row"}
+# The same session without reason codes: what trees cost when a caller needs only the scores.
+SERVICE_BODIES["session-no-reasons"] = dict(SERVICE_BODIES["session"], reasons=0)
+SERVICE_BODY_LABELS = {"session": "session of 4 events", "features": "feature row",
+                       "session-no-reasons": "session of 4 events, \"reasons\": 0"}
 # (model, [(mode, body)]): one server per model; the feature row once, on the gbdt server.
-SERVICE_PLAN = (("gbdt", (("fixed", "session"), ("fixed", "features"), ("closed", "session"))),
+SERVICE_PLAN = (("gbdt", (("fixed", "session"), ("fixed", "session-no-reasons"), ("fixed", "features"), ("closed", "session"))),
                 ("logistic", (("fixed", "session"), ("closed", "session"))))
 SERVICE_TIME_UNITS_MS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3, "h": 3600e3}
 _NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never through a proxy
