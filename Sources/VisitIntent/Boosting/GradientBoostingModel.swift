@@ -19,6 +19,8 @@ public struct GradientBoostingModel: Classifier, Codable, Equatable {
     /// Each tree's expected value over its training cover (TreeSHAP's base),
     /// computed once rather than for every explained row. Not stored in the file.
     private(set) var expectedTreeValues: [Double] = []
+    /// Internal nodes of the largest tree: sizes TreeSHAP's path buffer.
+    private(set) var largestTree = 0
 
     init(classes: [String], featureSpec: FeatureSpec?, featureColumns: [FeatureColumn], bins: FeatureBins, initialScores: [Double],
          trees: [RegressionTree], configuration: GradientBoostingConfiguration) {
@@ -30,6 +32,7 @@ public struct GradientBoostingModel: Classifier, Codable, Equatable {
         self.trees = trees
         self.configuration = configuration
         self.expectedTreeValues = trees.map(TreeSHAP.expectedValue)
+        self.largestTree = trees.lazy.map(\.splitFeature.count).max() ?? 0
     }
 
     enum CodingKeys: String, CodingKey {
@@ -76,6 +79,7 @@ public struct GradientBoostingModel: Classifier, Codable, Equatable {
             }
         }
         expectedTreeValues = trees.map(TreeSHAP.expectedValue)
+        largestTree = trees.lazy.map(\.splitFeature.count).max() ?? 0
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -168,7 +172,7 @@ public struct GradientBoostingModel: Classifier, Codable, Equatable {
         let d = featureColumns.count, T = outputs
         var phi = [[Double]](repeating: [Double](repeating: 0, count: d + 1), count: T)
         for t in 0..<T { phi[t][d] = initialScores[t] }
-        let workspace = TreeSHAP.Workspace(largestTree: trees.lazy.map(\.splitFeature.count).max() ?? 0)
+        let workspace = TreeSHAP.Workspace(largestTree: largestTree)
         defer { workspace.deallocate() }
         row.withUnsafeBufferPointer { x in
             for (i, tree) in trees.enumerated() {

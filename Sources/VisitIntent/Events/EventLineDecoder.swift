@@ -31,15 +31,20 @@ struct EventLineDecoder {
         /// distinct strings, and a repeat would only cost a second code).
         let unique: Bool
 
+        /// UTF-8 bytes held, for the memory bound.
+        var bytes = 0
+
         /// The decoder code of `s`.
         mutating func code(_ s: String) -> Int32 {
             if unique {
+                bytes += s.utf8.count
                 strings.append(s)
                 tableCodes.append(0)
                 tableGenerations.append(0)
                 return Int32(strings.count - 1)
             }
             if let c = codes[s] { return c }
+            bytes += s.utf8.count
             let c = Int32(strings.count)
             strings.append(s)
             codes[s] = c
@@ -76,7 +81,7 @@ struct EventLineDecoder {
     private struct Traffic { var code: Int32, present: Bool }
 
     private static let idLimit = 200_000
-    private var ids = ByteMemo<Int32>(limit: idLimit)                 // raw visitor or session id → pseudonym (`idPool`)
+    private var ids = ByteMemo<Int32>(limit: .max, byteLimit: .max)   // raw visitor or session id → pseudonym (`idPool`), emptied with it
     private var eventNames = ByteMemo<(EventKind, Int32)>(limit: 10_000)  // name → kind, kept name when `other`
     private var pages = ByteMemo<Page>(limit: 100_000)
     private var referrers = ByteMemo<Int32>(limit: 100_000)           // → referrer host
@@ -113,8 +118,9 @@ struct EventLineDecoder {
     /// Reads `line` into `table` and counts it in `summary`; false (nothing
     /// changed) when the line must go through the full path.
     mutating func append(_ line: UnsafeBufferPointer<UInt8>, to table: inout EventTable, summary: inout EventReader.Summary) -> Bool {
-        if pool.strings.count > 500_000 { reset() }
-        if ids.count >= Self.idLimit {
+        if pool.strings.count > 500_000 || pool.bytes > 64 << 20 { reset() }
+        // A line adds at most two ids: forget them all before the memo could fill (and empty itself) mid-line.
+        if ids.count + 2 > Self.idLimit || idPool.bytes > 64 << 20 {
             ids.removeAll()
             idPool = Strings(unique: true)
         }
@@ -127,10 +133,8 @@ struct EventLineDecoder {
     }
 
     private mutating func reset() {
-        let generation = pool.generation
         pool = Strings()
-        pool.generation = generation
-        pool.nextTable()
+        idPool = Strings(unique: true)
         ids.removeAll(); eventNames.removeAll(); pages.removeAll(); referrers.removeAll(); traffic.removeAll()
         attributes.removeAll(); devices.removeAll(); searches.removeAll(); texts.removeAll()
     }
@@ -256,15 +260,8 @@ struct EventLineDecoder {
             guard i + 1 < n else { return nil }
             let e = b[i + 1]
             i += 2
+            if let byte = JSONLineParser.simpleEscape(e) { scratch.append(byte); continue }
             switch e {
-            case UInt8(ascii: "\""): scratch.append(0x22)
-            case UInt8(ascii: "\\"): scratch.append(0x5C)
-            case UInt8(ascii: "/"): scratch.append(0x2F)
-            case UInt8(ascii: "b"): scratch.append(0x08)
-            case UInt8(ascii: "f"): scratch.append(0x0C)
-            case UInt8(ascii: "n"): scratch.append(0x0A)
-            case UInt8(ascii: "r"): scratch.append(0x0D)
-            case UInt8(ascii: "t"): scratch.append(0x09)
             case UInt8(ascii: "u"):
                 guard var scalar = hex4(i) else { return nil }
                 i += 4

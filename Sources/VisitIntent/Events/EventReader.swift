@@ -132,7 +132,8 @@ public struct EventReader {
     struct Admission {
         let reader: EventReader
         var summary = Summary()
-        var pseudonyms: [String: String] = [:]
+        /// By exact bytes: ids that are canonically equivalent but not identical are different ids.
+        var pseudonyms: [ExactString: String] = [:]
         var redacted: RedactionCache
 
         init(reader: EventReader) {
@@ -162,9 +163,10 @@ public struct EventReader {
         }
 
         private mutating func pseudonym(_ raw: String) -> String {
-            if let known = pseudonyms[raw] { return known }
+            let key = ExactString(raw)
+            if let known = pseudonyms[key] { return known }
             let p = reader.pseudonymizer.pseudonym(raw)
-            pseudonyms[raw] = p
+            pseudonyms[key] = p
             return p
         }
     }

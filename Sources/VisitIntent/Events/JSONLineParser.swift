@@ -200,15 +200,8 @@ public struct JSONLineParser {
             guard j < end else { i = j; throw fail("bad escape") }
             let e = bytes[j]
             j += 1
+            if let byte = Self.simpleEscape(e) { out.append(byte); continue }
             switch e {
-            case UInt8(ascii: "\""): out.append(0x22)
-            case UInt8(ascii: "\\"): out.append(0x5C)
-            case UInt8(ascii: "/"): out.append(0x2F)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
             case UInt8(ascii: "u"):
                 i = j
                 var scalar = try hex4()
@@ -231,6 +224,21 @@ public struct JSONLineParser {
         }
         guard let s = String(validating: out, as: UTF8.self) else { throw fail("string is not valid UTF-8", .invalidUTF8) }
         return s
+    }
+
+    /// The byte a one-letter escape (`\n`, `\"`, …) stands for; nil for `\u` and invalid escapes.
+    static func simpleEscape(_ e: UInt8) -> UInt8? {
+        switch e {
+        case UInt8(ascii: "\""): 0x22
+        case UInt8(ascii: "\\"): 0x5C
+        case UInt8(ascii: "/"): 0x2F
+        case UInt8(ascii: "b"): 0x08
+        case UInt8(ascii: "f"): 0x0C
+        case UInt8(ascii: "n"): 0x0A
+        case UInt8(ascii: "r"): 0x0D
+        case UInt8(ascii: "t"): 0x09
+        default: nil
+        }
     }
 
     private mutating func parseTreeValue(depth: Int) throws -> JSONValue {

@@ -108,6 +108,7 @@ public final class StreamingScorer {
 
     /// Adds a table of events (`PipelinedReader.forEachTable`), in time order.
     public func add(_ table: EventTable, file: String = "events") throws {
+        if pending.count > 0 && table.count > 0 { try addPending() }  // events added one by one come first
         var tableIndex = Int32(tables.count)
         tables.append(table)
         var slotOf = [Int32](repeating: -1, count: table.pool.strings.count)

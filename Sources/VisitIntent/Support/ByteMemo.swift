@@ -1,9 +1,15 @@
 /// A memo keyed by raw bytes (a slice of an input line), so a repeated value
 /// is recognised without making a `String` of it: open addressing over a
-/// byte arena, bounded (emptied when `limit` entries are reached).
+/// byte arena, bounded (emptied when `limit` entries or `byteLimit` key
+/// bytes are reached).
 ///
 /// Hand-written because it is on the reading hot path: a `String` and a
-/// `Dictionary` lookup per field of every event cost more than parsing.
+/// `Dictionary` lookup per field of every event cost more than parsing. The
+/// hash is seeded per process, as `Hasher` is, so keys chosen by visitors
+/// (cookie ids, URLs) cannot be crafted to collide.
+/// Random per process: it places entries in slots, never changes a result.
+private let byteMemoSeed = UInt64.random(in: .min ... .max)
+
 struct ByteMemo<Value> {
     private var arena: [UInt8] = []
     private var starts: [Int] = []
@@ -13,14 +19,19 @@ struct ByteMemo<Value> {
     /// Entry index + 1 per slot (0: empty); a power of two, at most half full.
     private var slots: [Int32] = [Int32](repeating: 0, count: 1024)
     let limit: Int
+    let byteLimit: Int
 
-    init(limit: Int) { self.limit = limit }
+    init(limit: Int, byteLimit: Int = 32 << 20) {
+        self.limit = limit
+        self.byteLimit = byteLimit
+    }
 
     var count: Int { values.count }
 
     /// A 64-bit hash of `key`, eight bytes at a time.
     static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(key.count)
+        let seed = byteMemoSeed
+        var h: UInt64 = seed ^ UInt64(key.count)
         guard let base = key.baseAddress else { return h }
         let raw = UnsafeRawPointer(base)
         var i = 0
@@ -33,7 +44,8 @@ struct ByteMemo<Value> {
         var shift: UInt64 = 0
         while i < key.count { tail |= UInt64(base[i]) << shift; shift += 8; i += 1 }
         h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
-        return h ^ (h >> 32)
+        h ^= h >> 32
+        return (h ^ seed.byteSwapped) &* 0x9E37_79B9_7F4A_7C15 ^ (h >> 29)
     }
 
     /// The entry holding `key`, if any.
@@ -58,7 +70,7 @@ struct ByteMemo<Value> {
 
     /// Adds `key` (not present) with `value`, emptying the memo first when it is full.
     mutating func insert(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, value: Value) {
-        if values.count >= limit { removeAll() }
+        if values.count >= limit || arena.count + key.count > byteLimit { removeAll() }
         if (values.count + 1) * 2 > slots.count { grow() }
         let e = values.count
         starts.append(arena.count)
