@@ -25,6 +25,33 @@ public enum FuzzHarness {
             _ = try? JSONLineParser.parseTree(line)
         }
         readEvents(bytes, format: .jsonl, name: "events.jsonl")
+        withScratchFile("decoded.jsonl", bytes) { compareDecoder($0) }
+    }
+
+    /// The batch reader's decoder (`PipelinedReader.forEachTable`) must read
+    /// every input exactly as the full reader does, skipping bad records: a
+    /// difference in rows, strings or counts traps, so it is a finding.
+    static func compareDecoder(_ path: String) {
+        var options = EventReader.Options()
+        options.format = .jsonl
+        options.skipInvalid = true
+        options.maxLineBytes = 1 << 16
+        let reader = EventReader(options: options, pseudonymizer: pseudonymizer)
+        var full = EventTable(), fast = EventTable()
+        let a = try? reader.forEachEvent(path: path) { full.append($0, visitorPseudonym: $0.visitorId!) }
+        var pipelined = PipelinedReader(reader: reader)
+        pipelined.threads = 2
+        pipelined.blockBytes = 256  // several blocks even for short inputs
+        let b = try? pipelined.forEachTable(paths: [path]) { table, _ in fast.append(table) }
+        guard a == b, full.pool.strings.map({ Array($0.utf8) }) == fast.pool.strings.map({ Array($0.utf8) }),
+              full.visitor == fast.visitor, full.session == fast.session, full.time == fast.time, full.utcOffset == fast.utcOffset,
+              full.kind == fast.kind, full.otherName == fast.otherName, full.path == fast.path, full.host == fast.host,
+              full.referrerHost == fast.referrerHost, full.device == fast.device, full.source == fast.source, full.medium == fast.medium,
+              full.campaign == fast.campaign, full.country == fast.country, full.region == fast.region, full.gender == fast.gender,
+              full.ageBand == fast.ageBand, full.consent == fast.consent, full.engagementMs == fast.engagementMs,
+              full.searched == fast.searched, zip(full.scrollPct, fast.scrollPct).allSatisfy({ $0 == $1 || ($0.isNaN && $1.isNaN) }) else {
+            fatalError("FuzzHarness: the event decoder and the full reader disagree on this input")
+        }
     }
 
     /// Canonical CSV events (delimiter sniffing, quotes, byte-order mark), strict and skipping.
