@@ -1712,6 +1712,8 @@ def bench_service(ctx):
     state = {"connections": SERVICE_CONNECTIONS}
 
     def fixed_rate(server, name, label):
+        # Each body starts from the same connection count: a saturated body's scaling is not carried over.
+        state["connections"] = SERVICE_CONNECTIONS
         attempts = []
         while True:
             conns = state["connections"]
