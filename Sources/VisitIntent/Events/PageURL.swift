@@ -14,6 +14,14 @@ public struct PageURL: Equatable, Sendable {
     public var utmCampaign: String?
 
     public init(_ text: String) {
+        if let parsed = PageURL.printableASCII(text) { self = parsed; return }
+        self.init(general: text)
+    }
+
+    /// The reference parse, on `Character`s: any text. `init(_:)` takes
+    /// the byte path (`printableASCII`) for the URLs nearly all analytics
+    /// exports hold, and the tests check the two agree.
+    public init(general text: String) {
         var rest = Substring(text.trimmingWhitespace)
         host = ""
         if let scheme = PageURL.schemeSeparator(in: rest), PageURL.isScheme(rest[..<scheme.lowerBound]) {
@@ -46,22 +54,107 @@ public struct PageURL: Equatable, Sendable {
         for pair in query.split(separator: "&") {
             let kv = pair.split(separator: "=", maxSplits: 1)
             guard let k = kv.first?.lowercased() else { continue }
-            let v = kv.count > 1 ? String(kv[1]).removingPercentEncodingLoosely.lowercased() : ""
-            switch k {
-            case "utm_source": utmSource = v
-            case "utm_medium": utmMedium = v
-            case "utm_campaign": utmCampaign = v
-            case "gclid", "gbraid", "wbraid", "dclid":
-                if utmSource == nil { utmSource = "google" }
-                if utmMedium == nil { utmMedium = "cpc" }
-            case "msclkid":
-                if utmSource == nil { utmSource = "bing" }
-                if utmMedium == nil { utmMedium = "cpc" }
-            case "fbclid":
-                if utmSource == nil { utmSource = "facebook" }
-                if utmMedium == nil { utmMedium = "social" }
-            default: break
+            apply(key: k, rawValue: kv.count > 1 ? String(kv[1]) : "")
+        }
+    }
+
+    /// `init(general:)` on the bytes of a URL made only of printable ASCII
+    /// (no space, no control, no `%` in the path): there a `Character` is a
+    /// byte, so lower-casing and searching bytes give the same parse. Nil
+    /// for any other text. Each click id (`gclid`…) makes a distinct URL, so
+    /// a real export parses tens of thousands of them.
+    static func printableASCII(_ text: String) -> PageURL? {
+        var text = text
+        return text.withUTF8 { u -> PageURL? in
+            let n = u.count
+            guard n > 0 else { return nil }
+            for c in u where c <= 0x20 || c >= 0x7F { return nil }
+            @inline(__always) func find(from: Int, to: Int, _ match: (UInt8) -> Bool) -> Int {
+                var i = from
+                while i < to, !match(u[i]) { i += 1 }
+                return i
             }
+            @inline(__always) func isBoundary(_ c: UInt8) -> Bool { c == UInt8(ascii: "/") || c == UInt8(ascii: "?") || c == UInt8(ascii: "#") }
+            func lowered(_ from: Int, _ to: Int) -> [UInt8] {
+                var out = [UInt8](); out.reserveCapacity(to - from)
+                for i in from..<to { let c = u[i]; out.append(c >= 65 && c <= 90 ? c | 0x20 : c) }
+                return out
+            }
+            func droppingWWW(_ h: [UInt8]) -> String {
+                if h.count >= 4, h[0] == UInt8(ascii: "w"), h[1] == UInt8(ascii: "w"), h[2] == UInt8(ascii: "w"), h[3] == UInt8(ascii: ".") {
+                    return String(decoding: h[4...], as: UTF8.self)
+                }
+                return String(decoding: h, as: UTF8.self)
+            }
+            var rest = 0
+            var host = ""
+            var separator = -1
+            for i in 0..<max(0, n - 2) where u[i] == UInt8(ascii: ":") && u[i + 1] == UInt8(ascii: "/") && u[i + 2] == UInt8(ascii: "/") { separator = i; break }
+            if separator > 0, isSchemeByte(u[0], first: true), (1..<separator).allSatisfy({ isSchemeByte(u[$0], first: false) }) {
+                rest = separator + 3
+                let hostEnd = find(from: rest, to: n, isBoundary)
+                var h = lowered(rest, hostEnd)
+                if let at = h.lastIndex(of: UInt8(ascii: "@")) { h.removeSubrange(...at) }
+                if let colon = h.lastIndex(of: UInt8(ascii: ":")), !h.contains(UInt8(ascii: "]")) { h.removeSubrange(colon...) }
+                host = droppingWWW(h)
+                rest = hostEnd
+            } else if n >= 2, u[0] == UInt8(ascii: "/"), u[1] == UInt8(ascii: "/") {
+                let hostEnd = find(from: 2, to: n, isBoundary)
+                host = droppingWWW(lowered(2, hostEnd))
+                rest = hostEnd
+            }
+            let end = find(from: rest, to: n) { $0 == UInt8(ascii: "#") }
+            let q = find(from: rest, to: end) { $0 == UInt8(ascii: "?") }
+            // Percent escapes may decode to non-ASCII, which lower-cases by Unicode rules.
+            if find(from: rest, to: q, { $0 == UInt8(ascii: "%") }) != q { return nil }
+            var p: [UInt8] = [UInt8(ascii: "/")]
+            p.reserveCapacity(q - rest + 1)
+            for c in lowered(rest, q) where !(c == UInt8(ascii: "/") && p.last == UInt8(ascii: "/")) { p.append(c) }
+            if p.count > 1, p.last == UInt8(ascii: "/") { p.removeLast() }
+            var parsed = PageURL(host: host, path: String(decoding: p, as: UTF8.self))
+            // `split` semantics: empty pairs are skipped, and so are leading "=" of a pair.
+            var start = q + 1
+            while start < end {
+                let pairEnd = find(from: start, to: end) { $0 == UInt8(ascii: "&") }
+                let k = find(from: start, to: pairEnd) { $0 != UInt8(ascii: "=") }
+                if k < pairEnd {
+                    let e = find(from: k, to: pairEnd) { $0 == UInt8(ascii: "=") }
+                    let value = e + 1 < pairEnd ? String(decoding: UnsafeBufferPointer(rebasing: u[(e + 1)..<pairEnd]), as: UTF8.self) : ""
+                    parsed.apply(key: String(decoding: lowered(k, e), as: UTF8.self), rawValue: value)
+                }
+                start = pairEnd + 1
+            }
+            return parsed
+        }
+    }
+
+    private init(host: String, path: String) {
+        self.host = host
+        self.path = path
+    }
+
+    @inline(__always) static func isSchemeByte(_ c: UInt8, first: Bool) -> Bool {
+        let letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
+        return first ? letter : letter || (c >= 48 && c <= 57) || c == UInt8(ascii: "+") || c == UInt8(ascii: "-") || c == UInt8(ascii: ".")
+    }
+
+    /// One query parameter: a campaign field, or the channel a click id implies.
+    private mutating func apply(key k: String, rawValue: String) {
+        func v() -> String { rawValue.removingPercentEncodingLoosely.lowercased() }
+        switch k {
+        case "utm_source": utmSource = v()
+        case "utm_medium": utmMedium = v()
+        case "utm_campaign": utmCampaign = v()
+        case "gclid", "gbraid", "wbraid", "dclid":
+            if utmSource == nil { utmSource = "google" }
+            if utmMedium == nil { utmMedium = "cpc" }
+        case "msclkid":
+            if utmSource == nil { utmSource = "bing" }
+            if utmMedium == nil { utmMedium = "cpc" }
+        case "fbclid":
+            if utmSource == nil { utmSource = "facebook" }
+            if utmMedium == nil { utmMedium = "social" }
+        default: break
         }
     }
 
@@ -112,6 +205,8 @@ extension String {
     }
 
     func replacingAll(_ target: String, with replacement: String) -> String {
+        // No match is possible without the target's first (ASCII) byte: skip Foundation's search.
+        if let first = target.utf8.first, first < 0x80, !utf8.contains(first) { return self }
         var result = ""
         var rest = Substring(self)
         while let r = rest.range(of: target) {
@@ -124,7 +219,7 @@ extension String {
 
     /// Percent-decoding of a URL path (`+` stays `+`); invalid UTF-8 results keep the original.
     var decodingPathPercentEscapes: String {
-        guard contains("%") else { return self }
+        guard utf8.contains(UInt8(ascii: "%")) else { return self }
         let b = Array(utf8)
         var out: [UInt8] = []
         var i = 0

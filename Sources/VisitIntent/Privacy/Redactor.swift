@@ -142,6 +142,39 @@ public enum Redactor {
     /// ids (gclid, fbclid, msclkid…) replaced by the source and medium they
     /// imply. Fragments and every other query parameter are dropped.
     public static func url(_ raw: String) -> String {
+        printableASCIIURL(raw) ?? generalURL(raw)
+    }
+
+    /// `generalURL` on the bytes of a URL of printable ASCII (no space, no
+    /// control), where a `Character` is a byte; nil for any other text.
+    static func printableASCIIURL(_ raw: String) -> String? {
+        var bytes = raw
+        return bytes.withUTF8 { u -> String? in
+            let n = u.count
+            guard n > 0 else { return nil }
+            for c in u where c <= 0x20 || c >= 0x7F { return nil }
+            func string(_ from: Int, _ to: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: u[from..<to]), as: UTF8.self) }
+            var head = "", rest = 0
+            var separator = -1
+            for i in 0..<max(0, n - 2) where u[i] == UInt8(ascii: ":") && u[i + 1] == UInt8(ascii: "/") && u[i + 2] == UInt8(ascii: "/") { separator = i; break }
+            if separator > 0, (0..<separator).allSatisfy({ PageURL.isSchemeByte(u[$0], first: false) }) {
+                var hostEnd = separator + 3
+                while hostEnd < n, u[hostEnd] != UInt8(ascii: "/"), u[hostEnd] != UInt8(ascii: "?"), u[hostEnd] != UInt8(ascii: "#") { hostEnd += 1 }
+                var authority = separator + 3
+                for i in authority..<hostEnd where u[i] == UInt8(ascii: "@") { authority = i + 1 }  // user:password@
+                head = string(0, separator + 3) + text(string(authority, hostEnd))
+                rest = hostEnd
+            }
+            var cut = rest
+            while cut < n, u[cut] != UInt8(ascii: "?"), u[cut] != UInt8(ascii: "#") { cut += 1 }
+            let path = text(string(rest, cut).decodingPathPercentEscapes)
+            guard cut < n, u[cut] == UInt8(ascii: "?") else { return head + path }
+            return withCampaign(head + path, PageURL(raw))
+        }
+    }
+
+    /// The reference, on `Character`s: any text.
+    public static func generalURL(_ raw: String) -> String {
         let trimmed = raw.trimmingWhitespace
         var rest = Substring(trimmed)
         var head = ""
@@ -158,12 +191,16 @@ public enum Redactor {
         let hasQuery = rest[cut...].first == "?"
         let path = text(String(rest[..<cut]).decodingPathPercentEscapes)
         guard hasQuery else { return head + path }
-        let parsed = PageURL(trimmed)
+        return withCampaign(head + path, PageURL(trimmed))
+    }
+
+    /// `url` followed by the campaign parameters of `parsed`, if any.
+    private static func withCampaign(_ url: String, _ parsed: PageURL) -> String {
         var params: [String] = []
         if let s = parsed.utmSource { params.append("utm_source=" + queryValue(s)) }
         if let m = parsed.utmMedium { params.append("utm_medium=" + queryValue(m)) }
         if let c = parsed.utmCampaign { params.append("utm_campaign=" + queryValue(c)) }
-        return params.isEmpty ? head + path : head + path + "?" + params.joined(separator: "&")
+        return params.isEmpty ? url : url + "?" + params.joined(separator: "&")
     }
 
     private static func queryValue(_ v: String) -> String {
