@@ -130,7 +130,7 @@ public struct PipelinedReader {
             starts.append(block.count)
             var firstLines = [nextLine]
             for k in 1..<starts.count {
-                firstLines.append(firstLines[k - 1] + block[starts[k - 1]..<starts[k]].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) })
+                firstLines.append(firstLines[k - 1] + PipelinedReader.lineEnds(in: block, starts[k - 1]..<starts[k]))
             }
             nextLine = firstLines.last!
             let parts = starts.count - 1
@@ -156,6 +156,23 @@ public struct PipelinedReader {
                 summary.merge(part.summary)
                 if let error = part.error { throw error }
             }
+        }
+    }
+
+    /// Newlines in `bytes[range]`. On the one reading thread that feeds both
+    /// decoders, so found with `memchr` (vectorised): a byte loop took a
+    /// twentieth of batch scoring's CPU, all of it serial.
+    static func lineEnds(in bytes: [UInt8], _ range: Range<Int>) -> Int {
+        bytes.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress, !range.isEmpty else { return 0 }
+            var count = 0
+            var p = UnsafeRawPointer(base + range.lowerBound)
+            let end = UnsafeRawPointer(base + range.upperBound)
+            while p < end, let q = memchr(p, 0x0A, end - p) {
+                count += 1
+                p = UnsafeRawPointer(q) + 1
+            }
+            return count
         }
     }
 

@@ -1,25 +1,85 @@
+import Foundation
+
 /// Interns strings to dense `Int32` codes so that events hold integers, not
-/// boxed strings: one dictionary lookup per distinct field value on read,
-/// none afterwards.
+/// boxed strings: one lookup per distinct field value on read, none afterwards.
+///
+/// Strings are equal here when their UTF-8 bytes are: unlike a
+/// `Dictionary<String, _>`, which merges canonically equivalent spellings
+/// (NFC and NFD "é") under whichever came first, so that the spelling kept
+/// depended on the order of the input. The table is hand-written open
+/// addressing over `ByteMemo`'s seeded hash: every event's strings are
+/// interned two or three times on their way to the scorer, and `String`
+/// hashing and `Dictionary` growth were a tenth of batch scoring.
 public struct StringPool: Sendable {
     public private(set) var strings: [String] = [""]
-    private var codes: [String: Int32] = ["": 0]
+    /// Hash of each string, by code.
+    private var hashes: [UInt64]
+    /// Code + 1 per slot (0: empty); a power of two, at most half full.
+    private var slots: [Int32]
 
-    public init() {}
+    public init() {
+        hashes = [StringPool.hash("")]
+        slots = [Int32](repeating: 0, count: 64)
+        place(0)
+    }
 
     /// Code 0 is the empty string, which stands for "absent".
     public static let empty: Int32 = 0
 
     public mutating func intern(_ string: String) -> Int32 {
-        if let code = codes[string] { return code }
+        var string = string
+        let h = StringPool.hash(&string)
+        if let code = find(&string, hash: h) { return code }
         let code = Int32(strings.count)
         strings.append(string)
-        codes[string] = code
+        hashes.append(h)
+        if strings.count * 2 > slots.count { grow() } else { place(Int(code)) }
         return code
     }
 
     /// The code of `string` if it was interned.
-    public func code(of string: String) -> Int32? { codes[string] }
+    public func code(of string: String) -> Int32? {
+        var string = string
+        return find(&string, hash: StringPool.hash(&string))
+    }
 
     public subscript(code: Int32) -> String { strings[Int(code)] }
+
+    private static func hash(_ s: String) -> UInt64 {
+        var s = s
+        return hash(&s)
+    }
+
+    private static func hash(_ s: inout String) -> UInt64 {
+        s.withUTF8 { ByteMemo<Int32>.hash($0) }
+    }
+
+    private func find(_ s: inout String, hash: UInt64) -> Int32? {
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: hash) & mask
+        return s.withUTF8 { key -> Int32? in
+            while true {
+                let c = Int(slots[i]) - 1
+                if c < 0 { return nil }
+                if hashes[c] == hash {
+                    var candidate = strings[c]
+                    let same = candidate.withUTF8 { $0.count == key.count && (key.isEmpty || memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0) }
+                    if same { return Int32(c) }
+                }
+                i = (i + 1) & mask
+            }
+        }
+    }
+
+    private mutating func grow() {
+        slots = [Int32](repeating: 0, count: slots.count * 2)
+        for c in strings.indices { place(c) }
+    }
+
+    private mutating func place(_ c: Int) {
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: hashes[c]) & mask
+        while slots[i] != 0 { i = (i + 1) & mask }
+        slots[i] = Int32(c + 1)
+    }
 }

@@ -25,31 +25,55 @@ public struct Sessionizer: Sendable {
             if events.time[ia] != events.time[ib] { return events.time[ia] < events.time[ib] }
             return a < b
         }
-        // Collect sessions as lists of event indices.
-        var groups: [[Int32]] = []
-        var explicit: [SIMD2<Int32>: Int] = [:]  // (visitor, session code) → group index
+        // The session of each event, by its position in `order` (visitors in time order).
+        var groupOf = [Int32](repeating: 0, count: n)
+        var groupCount: Int32 = 0
+        // Explicit session ids of the current visitor (events come visitor by visitor):
+        // a short list searched in place, a dictionary once a visitor has many.
+        var explicitCodes: [Int32] = [], explicitGroups: [Int32] = []
+        var explicitMap: [Int32: Int32] = [:]
+        var explicitVisitor: Int32 = -1
         let timeout = Int64(configuration.inactivityTimeoutMinutes * 60_000)
-        var current: Int? = nil
+        var current: Int32 = -1
         var currentVisitor: Int32 = -1
         var lastTime: Int64 = 0
         var currentSource: Int32 = StringPool.empty
         var currentCampaign: Int32 = StringPool.empty
         var lastDay: Int64 = 0
-        for e32 in order {
+        for (position, e32) in order.enumerated() {
             let e = Int(e32)
             let sessionCode = events.session[e]
             if sessionCode != StringPool.empty {
-                let key = SIMD2(events.visitor[e], sessionCode)
-                if let g = explicit[key] { groups[g].append(e32) } else {
-                    explicit[key] = groups.count
-                    groups.append([e32])
+                let visitor = events.visitor[e]
+                if visitor != explicitVisitor {
+                    explicitVisitor = visitor
+                    explicitCodes.removeAll(keepingCapacity: true)
+                    explicitGroups.removeAll(keepingCapacity: true)
+                    explicitMap.removeAll()
                 }
+                var group: Int32? = nil
+                if explicitCodes.count <= 16 {
+                    if let k = explicitCodes.firstIndex(of: sessionCode) { group = explicitGroups[k] }
+                } else {
+                    group = explicitMap[sessionCode]
+                }
+                if group == nil {
+                    group = groupCount
+                    groupCount += 1
+                    explicitCodes.append(sessionCode)
+                    explicitGroups.append(group!)
+                    if explicitCodes.count > 16 {
+                        if explicitMap.isEmpty { for (c, g) in zip(explicitCodes, explicitGroups) { explicitMap[c] = g } }
+                        explicitMap[sessionCode] = group!
+                    }
+                }
+                groupOf[position] = group!
                 continue
             }
             let t = events.time[e]
             let src = events.source[e], camp = events.campaign[e]
             let day = events.timestamp(e).localDay
-            var startNew = current == nil || events.visitor[e] != currentVisitor || t - lastTime > timeout
+            var startNew = current < 0 || events.visitor[e] != currentVisitor || t - lastTime > timeout
             if !startNew && configuration.splitOnSourceChange {
                 if (src != StringPool.empty && currentSource != StringPool.empty && src != currentSource)
                     || (camp != StringPool.empty && currentCampaign != StringPool.empty && camp != currentCampaign) {
@@ -58,31 +82,42 @@ public struct Sessionizer: Sendable {
             }
             if !startNew && configuration.splitAtMidnight && day != lastDay { startNew = true }
             if startNew {
-                current = groups.count
-                groups.append([])
+                current = groupCount
+                groupCount += 1
                 currentVisitor = events.visitor[e]
                 currentSource = StringPool.empty
                 currentCampaign = StringPool.empty
             }
             if currentSource == StringPool.empty { currentSource = src }
             if currentCampaign == StringPool.empty { currentCampaign = camp }
-            groups[current!].append(e32)
+            groupOf[position] = current
             lastTime = t
             lastDay = day
+        }
+        // Each session's events, contiguous and in `order`'s order (a counting sort by session).
+        var memberStart = [Int](repeating: 0, count: Int(groupCount) + 1)
+        for g in groupOf { memberStart[Int(g) + 1] += 1 }
+        for g in 0..<Int(groupCount) { memberStart[g + 1] += memberStart[g] }
+        var members = [Int32](repeating: 0, count: n)
+        var fill = memberStart
+        for (position, g) in groupOf.enumerated() {
+            members[fill[Int(g)]] = order[position]
+            fill[Int(g)] += 1
         }
         // Order sessions by start time, then by input position, for deterministic output.
         struct Head { var group: Int; var start: Int64; var firstEvent: Int32; var id: String; var visitor: Int32 }
         var heads: [Head] = []
-        heads.reserveCapacity(groups.count)
+        heads.reserveCapacity(Int(groupCount))
         var withoutPageView = 0, overEventLimit = 0
-        for (g, members) in groups.enumerated() {
+        for g in 0..<Int(groupCount) {
+            let range = memberStart[g]..<memberStart[g + 1]
             // A session without a page view has no journey to describe: left out, and counted.
-            guard members.contains(where: { events.kind[Int($0)] == .pageView }) else { withoutPageView += 1; continue }
-            guard members.count <= limits.maxEventsPerSession else { overEventLimit += 1; continue }
-            let first = Int(members[0])
+            guard range.contains(where: { events.kind[Int(members[$0])] == .pageView }) else { withoutPageView += 1; continue }
+            guard range.count <= limits.maxEventsPerSession else { overEventLimit += 1; continue }
+            let first = Int(members[range.lowerBound])
             let code = events.session[first]
             let id = code != StringPool.empty ? events.pool[code] : "\(events.pool[events.visitor[first]])-\(events.time[first])"
-            heads.append(Head(group: g, start: events.time[first], firstEvent: members[0], id: id, visitor: events.visitor[first]))
+            heads.append(Head(group: g, start: events.time[first], firstEvent: members[range.lowerBound], id: id, visitor: events.visitor[first]))
         }
         heads.sort { ($0.start, $0.firstEvent) < ($1.start, $1.firstEvent) }
         // Visitors with more sessions than a person makes: left out, and counted.
@@ -96,19 +131,25 @@ public struct Sessionizer: Sendable {
         table.sessionsOverEventLimit = overEventLimit
         table.visitorsOverSessionLimit = robots.count
         table.eventOrder.reserveCapacity(n)
-        var seen: [String: Int] = [:]
+        // Ids stay unique even when a session id is shared by two visitors or two sessions
+        // start together: the times each id was seen, by its code in `seen` (exact bytes).
+        var seen = StringPool()
+        var seenCount = [0]
         for h in heads {
-            let members = groups[h.group]
-            // Ids stay unique even when a session id is shared by two visitors or two sessions start together.
+            let range = memberStart[h.group]..<memberStart[h.group + 1]
             var id = h.id
-            if let k = seen[h.id] { seen[h.id] = k + 1; id = "\(h.id)~\(k + 1)" } else { seen[h.id] = 1 }
+            let code = Int(seen.intern(h.id))
+            if code == seenCount.count { seenCount.append(1) } else {
+                seenCount[code] += 1
+                id = "\(h.id)~\(seenCount[code])"
+            }
             table.id.append(id)
             table.visitor.append(h.visitor)
             table.eventStart.append(table.eventOrder.count)
-            table.eventCount.append(members.count)
-            table.eventOrder.append(contentsOf: members)
-            table.start.append(events.time[Int(members.first!)])
-            table.end.append(events.time[Int(members.last!)])
+            table.eventCount.append(range.count)
+            table.eventOrder.append(contentsOf: members[range])
+            table.start.append(events.time[Int(members[range.lowerBound])])
+            table.end.append(events.time[Int(members[range.upperBound - 1])])
         }
         fillHistory(&table)
         return table
@@ -121,21 +162,31 @@ public struct Sessionizer: Sendable {
         table.previous30Days = Array(repeating: 0, count: count)
         table.daysSinceFirstVisit = Array(repeating: 0, count: count)
         table.visitIndex = Array(repeating: 0, count: count)
-        var byVisitor: [Int32: [Int]] = [:]
-        for s in 0..<count { byVisitor[table.visitor[s], default: []].append(s) }
+        // Sessions grouped by visitor, each visitor's in start order (a counting sort by visitor code).
+        var visitorStart = [Int](repeating: 0, count: Int(table.visitor.max() ?? 0) + 2)
+        for v in table.visitor { visitorStart[Int(v) + 1] += 1 }
+        for v in 1..<visitorStart.count { visitorStart[v] += visitorStart[v - 1] }
+        var sessionsByVisitor = [Int](repeating: 0, count: count)
+        var fill = visitorStart
+        for s in 0..<count {
+            let v = Int(table.visitor[s])
+            sessionsByVisitor[fill[v]] = s
+            fill[v] += 1
+        }
         let day: Int64 = 86_400_000
-        for (_, list) in byVisitor {
+        for v in 0..<(visitorStart.count - 1) where visitorStart[v] < visitorStart[v + 1] {
+            let list = sessionsByVisitor[visitorStart[v]..<visitorStart[v + 1]]
             // `list` is in start order because sessions are.
-            var lo7 = 0, lo30 = 0
-            let first = table.start[list[0]]
-            for (k, s) in list.enumerated() {
+            var lo7 = list.startIndex, lo30 = list.startIndex
+            let first = table.start[list.first!]
+            for (k, s) in zip(list.indices, list) {
                 let t = table.start[s]
                 while table.start[list[lo7]] < t - 7 * day { lo7 += 1 }
                 while table.start[list[lo30]] < t - 30 * day { lo30 += 1 }
                 table.previous7Days[s] = Int32(k - lo7)
                 table.previous30Days[s] = Int32(k - lo30)
                 table.daysSinceFirstVisit[s] = Float(Double(t - first) / Double(day))
-                table.visitIndex[s] = Int32(k)
+                table.visitIndex[s] = Int32(k - list.startIndex)
             }
         }
     }
