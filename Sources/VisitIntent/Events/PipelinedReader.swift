@@ -3,7 +3,7 @@ import Foundation
 /// Reads event files on a thread of its own while the caller consumes the
 /// events, so parsing (JSON, redaction, pseudonyms: most of a batch-scoring
 /// run) overlaps with sessionizing, features and scoring. Canonical JSON
-/// Lines files are also cut into blocks at line ends, each block's halves
+/// Lines files are also cut into blocks at line ends, each block's parts
 /// parsed at once on `threads` threads and handed over in order.
 ///
 /// Events arrive in file order, exactly as `EventReader.forEachEvent` gives
@@ -89,7 +89,7 @@ public struct PipelinedReader {
     }
 
     /// Reads `file` in blocks cut after their last line end; each block is cut
-    /// again into `threads` parts at line ends, parsed at once, and handed
+    /// again into two parts per thread at line ends, parsed at once, and handed
     /// over part by part. A part's error is thrown after the events before it.
     func readBlocks<Batch: EventBatch>(_ file: FileHandle, path: String, queue: BatchQueue<Batch>, summary: inout EventReader.Summary) throws {
         defer { try? file.close() }
@@ -97,8 +97,8 @@ public struct PipelinedReader {
         options.format = .jsonl
         if options.cleanURLs == nil { options.cleanURLs = CleanURLMemo() }  // parts share what they found clean
         let partReader = EventReader(options: options, pseudonymizer: reader.pseudonymizer)
-        // One admission per part index, kept across blocks: its memos of pseudonyms and
-        // redacted URLs stay warm (a fresh one per part recomputed them every 4 MB).
+        // One admission and decoder per worker, kept across blocks: their memos of pseudonyms
+        // and redacted URLs stay warm (a fresh one per part recomputed them every part).
         var states = (0..<max(1, threads)).map { _ in
             PartState(admission: EventReader.Admission(reader: partReader),
                       decoder: EventLineDecoder(pseudonymizer: partReader.pseudonymizer, consent: partReader.options.consent))
@@ -120,10 +120,12 @@ public struct PipelinedReader {
             }
             carry = Array(block[cut...])
             block.removeSubrange(cut...)
-            // Part boundaries just after a line end, near equal sizes.
+            // Part boundaries just after a line end, near equal sizes; two parts per thread,
+            // claimed in turn, so a thread slowed by the consumer does not hold the others up.
+            let partCount = threads > 1 ? 2 * threads : 1
             var starts = [0]
-            for k in 1..<max(1, threads) {
-                var at = block.count * k / threads
+            for k in 1..<partCount {
+                var at = block.count * k / partCount
                 while at < block.count && at > 0 && block[at - 1] != 0x0A { at += 1 }
                 if at > starts.last! && at < block.count { starts.append(at) }
             }
@@ -137,12 +139,12 @@ public struct PipelinedReader {
             var results = [(events: Batch, summary: EventReader.Summary, error: (any Error)?)](repeating: (Batch(), .init(), nil), count: parts)
             results.withUnsafeMutableBufferPointer { out in
                 states.withUnsafeMutableBufferPointer { state in
-                    Parallel.forEach(blocks: parts, threads: threads) { k in
+                    Parallel.forEachClaimed(blocks: parts, threads: threads) { k, worker in
                         var events = Batch()
                         events.share(pageURLs)
                         do {
                             out[k].summary = try events.read(bytes: Array(block[starts[k]..<starts[k + 1]]), name: path, firstLine: firstLines[k],
-                                                             reader: partReader, state: &state[k])
+                                                             reader: partReader, state: &state[worker])
                         } catch {
                             out[k].error = error
                         }

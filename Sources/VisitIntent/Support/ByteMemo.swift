@@ -1,3 +1,5 @@
+import Foundation
+
 /// A memo keyed by raw bytes (a slice of an input line), so a repeated value
 /// is recognised without making a `String` of it: open addressing over a
 /// byte arena, bounded (emptied when `limit` entries or `byteLimit` key
@@ -11,18 +13,21 @@
 private let byteMemoSeed = UInt64.random(in: .min ... .max)
 
 struct ByteMemo<Value> {
+    /// Where an entry's key lies in the arena, with its hash: one place to
+    /// read per candidate (parallel arrays cost a cache miss each on a large memo).
+    private struct Entry { var hash: UInt64; var start: Int; var length: Int }
     private var arena: [UInt8] = []
-    private var starts: [Int] = []
-    private var lengths: [Int] = []
-    private var hashes: [UInt64] = []
+    private var entries: [Entry] = []
     private(set) var values: [Value] = []
-    /// Entry index + 1 per slot (0: empty); a power of two, at most half full.
-    private var slots: [Int32] = [Int32](repeating: 0, count: 1024)
+    /// Per slot, 0 when empty, else the entry index + 1 in the low 32 bits and
+    /// the hash's high 32 bits above, so most probes that miss touch no entry.
+    /// A power of two, at most half full.
+    private var slots: [UInt64] = [UInt64](repeating: 0, count: 1024)
     let limit: Int
     let byteLimit: Int
 
     init(limit: Int, byteLimit: Int = 32 << 20) {
-        self.limit = limit
+        self.limit = min(limit, Int(UInt32.max) - 1)
         self.byteLimit = byteLimit
     }
 
@@ -51,20 +56,24 @@ struct ByteMemo<Value> {
     /// The entry holding `key`, if any.
     func find(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int? {
         let mask = slots.count - 1
+        let tag = hash & 0xFFFF_FFFF_0000_0000
         var s = Int(truncatingIfNeeded: hash) & mask
         while true {
-            let e = Int(slots[s]) - 1
-            if e < 0 { return nil }
-            if hashes[e] == hash && lengths[e] == key.count && equal(e, key) { return e }
+            let slot = slots[s]
+            if slot == 0 { return nil }
+            if slot & 0xFFFF_FFFF_0000_0000 == tag {
+                let e = Int(slot & 0xFFFF_FFFF) - 1
+                let entry = entries[e]
+                if entry.hash == hash && entry.length == key.count && equal(entry.start, key) { return e }
+            }
             s = (s + 1) & mask
         }
     }
 
-    private func equal(_ e: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+    private func equal(_ start: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
         arena.withUnsafeBufferPointer { a in
-            let start = starts[e]
-            for k in 0..<key.count where a[start + k] != key[k] { return false }
-            return true
+            guard let k = key.baseAddress, let base = a.baseAddress else { return key.isEmpty }
+            return memcmp(base + start, k, key.count) == 0
         }
     }
 
@@ -73,32 +82,29 @@ struct ByteMemo<Value> {
         if values.count >= limit || arena.count + key.count > byteLimit { removeAll() }
         if (values.count + 1) * 2 > slots.count { grow() }
         let e = values.count
-        starts.append(arena.count)
+        entries.append(Entry(hash: hash, start: arena.count, length: key.count))
         arena.append(contentsOf: key)
-        lengths.append(key.count)
-        hashes.append(hash)
         values.append(value)
         place(e)
     }
 
     mutating func removeAll() {
         arena.removeAll(keepingCapacity: true)
-        starts.removeAll(keepingCapacity: true)
-        lengths.removeAll(keepingCapacity: true)
-        hashes.removeAll(keepingCapacity: true)
+        entries.removeAll(keepingCapacity: true)
         values.removeAll(keepingCapacity: true)
         for s in slots.indices { slots[s] = 0 }
     }
 
     private mutating func grow() {
-        slots = [Int32](repeating: 0, count: slots.count * 2)
+        slots = [UInt64](repeating: 0, count: slots.count * 2)
         for e in values.indices { place(e) }
     }
 
     private mutating func place(_ e: Int) {
         let mask = slots.count - 1
-        var s = Int(truncatingIfNeeded: hashes[e]) & mask
+        let hash = entries[e].hash
+        var s = Int(truncatingIfNeeded: hash) & mask
         while slots[s] != 0 { s = (s + 1) & mask }
-        slots[s] = Int32(e + 1)
+        slots[s] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(e + 1)
     }
 }
