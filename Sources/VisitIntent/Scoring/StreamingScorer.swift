@@ -60,8 +60,9 @@ public final class StreamingScorer {
     /// Events added one at a time, until they make a table.
     private var pending = EventTable()
     private var pendingFile = "events"
-    /// Visitors (by pseudonym) to slots: looked up once per visitor of a table, not per event.
-    private var slots: [String: Int32] = [:]
+    /// Visitors (by pseudonym) to slots, slot + 1 being the pseudonym's code
+    /// (pseudonyms are never empty): looked up once per visitor of a table, not per event.
+    private var slots = StringPool()
     /// Per slot, the time of the visitor's last buffered event (`.min`: none buffered).
     private var lastSeen: [Int64] = []
     /// Per slot, the time of its last scored event (a session's end; `.min`: none).
@@ -116,10 +117,9 @@ public final class StreamingScorer {
             let code = Int(table.visitor[r]), t = table.time[r]
             counted.events += 1
             if slotOf[code] < 0 {
-                let visitor = table.pool[Int32(code)]
-                if let known = slots[visitor] { slotOf[code] = known } else {
-                    slotOf[code] = Int32(lastSeen.count)
-                    slots[visitor] = Int32(lastSeen.count)
+                let slot = slots.intern(table.pool[Int32(code)]) - 1
+                slotOf[code] = slot
+                if Int(slot) == lastSeen.count {
                     lastSeen.append(.min)
                     scoredUntil.append(.min)
                 }
@@ -163,6 +163,7 @@ public final class StreamingScorer {
     private func flush(idleBefore cutoff: Int64) throws {
         var closed = EventTable(), open = EventTable()
         var openSlots: [Int32] = []
+        var closedSlots: [Int32] = []  // by the closed table's visitor code
         // Buffered rows follow their tables' order: take each table once (passing
         // `tables[t]` per row retained and released its two dozen arrays every time).
         var k = 0
@@ -174,6 +175,9 @@ public final class StreamingScorer {
                 let slot = Int(bufferSlots[k]), r = Int(bufferRow[k])
                 if lastSeen[slot] < cutoff {
                     closed.append(row: r, of: source, remap: &closedRemap)
+                    let code = Int(closed.visitor[closed.count - 1])
+                    if code >= closedSlots.count { closedSlots.append(contentsOf: repeatElement(-1, count: code + 1 - closedSlots.count)) }
+                    closedSlots[code] = Int32(slot)
                 } else {
                     open.append(row: r, of: source, remap: &openRemap)
                     openSlots.append(Int32(slot))
@@ -194,7 +198,8 @@ public final class StreamingScorer {
         bufferSlots = openSlots
         if closed.count == 0 { return }
         let stage = self.stage
-        try worker.submit { try stage.score(closed) }
+        let visitorSlots = closedSlots
+        try worker.submit { try stage.score(closed, visitorSlots: visitorSlots) }
     }
 }
 
@@ -214,7 +219,8 @@ extension StreamingScorer {
         let spec: FeatureSpec
         let options: Options
         let writer: ScoreWriter
-        private var history: [String: History] = [:]
+        /// By visitor slot.
+        private var history: [History] = []
         private let lock = NSLock()
         private var scored = Summary()
 
@@ -229,9 +235,10 @@ extension StreamingScorer {
         /// Chunks, sessions and limits counted so far (read from the other thread).
         var counts: Summary { lock.withLock { scored } }
 
-        func score(_ table: EventTable) throws {
+        /// Scores `table`, whose visitor codes have the slots `visitorSlots`.
+        func score(_ table: EventTable, visitorSlots: [Int32]) throws {
             var sessions = Sessionizer(configuration: spec.sessionizer, limits: options.limits).sessions(of: table)
-            let after = applyHistory(&sessions, table)
+            let after = applyHistory(&sessions, table, visitorSlots: visitorSlots)
             let matrix = extractor.extract(events: table, sessions: sessions, prefix: options.prefix, threads: options.threads)
             let p = try model.predictProbabilities(matrix.values, threads: options.threads)
             var scores = ScoreTable(classes: model.classes, sessionIDs: matrix.sessionIDs, visitorIDs: matrix.visitorIDs, sessionStart: matrix.sessionStart, probabilities: p)
@@ -250,25 +257,39 @@ extension StreamingScorer {
 
         /// Sets the history features from what earlier chunks saw, and updates it;
         /// returns, per session, whether a consultation came before it.
-        private func applyHistory(_ s: inout SessionTable, _ events: EventTable) -> [Bool] {
+        private func applyHistory(_ s: inout SessionTable, _ events: EventTable, visitorSlots: [Int32]) -> [Bool] {
             let day: Int64 = 86_400_000
             let consultation = options.playbook?.consultationEvents ?? ["booking"]
+            // Whether an event name is a consultation, decided once per kind and per other name.
+            let kindIsConsultation = EventKind.allCases.map { consultation.contains($0.name) }
+            var otherIsConsultation: [Int32: Bool] = [:]
+            func isConsultation(_ e: Int) -> Bool {
+                let kind = events.kind[e]
+                if kind != .other { return kindIsConsultation[Int(kind.rawValue)] }
+                let code = events.otherName[e]
+                if let known = otherIsConsultation[code] { return known }
+                let answer = consultation.contains(events.pool[code])
+                otherIsConsultation[code] = answer
+                return answer
+            }
             var after = [Bool](repeating: false, count: s.count)
             for i in 0..<s.count {  // sessions are in start order
-                let visitor = events.pool[s.visitor[i]]
-                var h = history[visitor] ?? History()
+                let slot = Int(visitorSlots[Int(s.visitor[i])])
+                if slot >= history.count { history.append(contentsOf: repeatElement(History(), count: slot + 1 - history.count)) }
                 let t = s.start[i]
-                if h.sessions == 0 { h.first = t }
-                h.starts.removeAll { $0 < t - 30 * day }
-                s.previous7Days[i] = Int32(h.starts.filter { $0 >= t - 7 * day }.count)
-                s.previous30Days[i] = Int32(h.starts.count)
-                s.daysSinceFirstVisit[i] = Float(Double(t - h.first) / Double(day))
-                s.visitIndex[i] = h.sessions
-                after[i] = h.consulted
-                h.starts.append(t)
-                h.sessions += 1
-                if !h.consulted && s.events(of: i).contains(where: { consultation.contains(events.eventName(Int($0))) }) { h.consulted = true }
-                history[visitor] = h
+                // In place: a copy out of the array and back copied `starts` every session.
+                history.withUnsafeMutableBufferPointer { all in
+                    if all[slot].sessions == 0 { all[slot].first = t }
+                    all[slot].starts.removeAll { $0 < t - 30 * day }
+                    s.previous7Days[i] = Int32(all[slot].starts.reduce(0) { $0 + ($1 >= t - 7 * day ? 1 : 0) })
+                    s.previous30Days[i] = Int32(all[slot].starts.count)
+                    s.daysSinceFirstVisit[i] = Float(Double(t - all[slot].first) / Double(day))
+                    s.visitIndex[i] = all[slot].sessions
+                    after[i] = all[slot].consulted
+                    all[slot].starts.append(t)
+                    all[slot].sessions += 1
+                    if !all[slot].consulted && s.events(of: i).contains(where: { isConsultation(Int($0)) }) { all[slot].consulted = true }
+                }
             }
             return after
         }
