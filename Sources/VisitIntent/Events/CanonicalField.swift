@@ -42,6 +42,28 @@ public enum CanonicalField: String, CaseIterable, Sendable {
 
     /// The field whose name is exactly `key` (UTF-8), without making a `String`.
     static func named(_ key: UnsafeBufferPointer<UInt8>) -> CanonicalField? {
+        guard let k = key.baseAddress, key.count > 0, key.count < 32 else { return nil }
+        let candidate = Int(candidates[slot(key.count, k[0], k[key.count - 1])])
+        guard candidate >= 0 else { return candidate == -2 ? linear(key) : nil }
+        let name = names[candidate]
+        guard name.bytes.count == key.count else { return nil }
+        return name.bytes.withUnsafeBufferPointer { memcmp($0.baseAddress!, k, key.count) == 0 } ? name.field : nil
+    }
+
+    /// Index into `names` by (length, first byte ^ last byte): one candidate to compare, not
+    /// twenty (-1: none; -2: two names share the slot, compare them all).
+    private static let candidates: [Int8] = {
+        var table = [Int8](repeating: -1, count: 32 * 256)
+        for (i, name) in names.enumerated() {
+            let s = slot(name.bytes.count, name.bytes[0], name.bytes[name.bytes.count - 1])
+            table[s] = table[s] == -1 ? Int8(i) : -2
+        }
+        return table
+    }()
+
+    @inline(__always) private static func slot(_ count: Int, _ first: UInt8, _ last: UInt8) -> Int { (count & 31) << 8 | Int(first ^ last) }
+
+    private static func linear(_ key: UnsafeBufferPointer<UInt8>) -> CanonicalField? {
         for (field, name) in names where name.count == key.count {
             if name.withUnsafeBufferPointer({ memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }) { return field }
         }
