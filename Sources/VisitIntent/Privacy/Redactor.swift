@@ -162,7 +162,7 @@ public enum Redactor {
                 while hostEnd < n, u[hostEnd] != UInt8(ascii: "/"), u[hostEnd] != UInt8(ascii: "?"), u[hostEnd] != UInt8(ascii: "#") { hostEnd += 1 }
                 var authority = separator + 3
                 for i in authority..<hostEnd where u[i] == UInt8(ascii: "@") { authority = i + 1 }  // user:password@
-                head = string(0, separator + 3) + text(string(authority, hostEnd))
+                head = text(string(0, separator)) + "://" + text(string(authority, hostEnd))
                 rest = hostEnd
             }
             var cut = rest
@@ -184,7 +184,8 @@ public enum Redactor {
             let hostEnd = rest[scheme.upperBound...].firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
             var authority = String(rest[scheme.upperBound..<hostEnd])
             if let at = authority.lastIndex(of: "@") { authority = String(authority[authority.index(after: at)...]) }  // user:password@
-            head = String(rest[..<scheme.upperBound]) + text(authority)
+            // The scheme too: letters and digits pass for one, and a long digit run is still a number.
+            head = text(String(rest[..<scheme.lowerBound])) + "://" + text(authority)
             rest = rest[hostEnd...]
         }
         let cut = rest.firstIndex(where: { $0 == "?" || $0 == "#" }) ?? rest.endIndex

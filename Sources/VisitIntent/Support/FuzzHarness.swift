@@ -85,11 +85,15 @@ public enum FuzzHarness {
         use(model)
     }
 
-    /// `Redactor.text` and `Redactor.url`; traps if the output keeps 9+ digits in a row or breaks a UTF-8 sequence.
+    /// `Redactor.text` and `Redactor.url`; traps if the output keeps 9+ digits in a row or breaks a
+    /// UTF-8 sequence, or if the byte paths of `Redactor.url` and `PageURL` differ from their references.
     public static func redactor(_ bytes: [UInt8]) {
         let input = String(decoding: bytes, as: UTF8.self)
         checkRedacted(Redactor.text(input), of: input, by: "text", percentDecodes: false)
-        checkRedacted(Redactor.url(input), of: input, by: "url", percentDecodes: true)
+        let url = Redactor.url(input)
+        checkRedacted(url, of: input, by: "url", percentDecodes: true)
+        if url != Redactor.generalURL(input) { fatalError("Redactor.url differs from its reference on \(Array(input.utf8))") }
+        if PageURL(input) != PageURL(general: input) { fatalError("PageURL differs from its reference on \(Array(input.utf8))") }
     }
 
     /// A labels file (CSV or JSON Lines, sniffed), strict and skipping.

@@ -35,6 +35,9 @@ import VisitIntentTestSupport
         #expect(Redactor.url("https://site.fr/dossier/patient%40x.fr/%FF") == "https://site.fr/dossier/[email]/\u{FFFD}")
         // Found by fuzzing: text before "://" that is not a scheme is redacted like the rest.
         #expect(Redactor.url("patient 0612345678 see https://x.fr/") == "patient [phone] see https://x.fr/")
+        // Found by fuzzing: letters and digits pass for a scheme, and its digit runs are redacted too.
+        #expect(Redactor.url("app123456789x://x.fr/") == "app[number]x://x.fr/")
+        #expect(Redactor.url(" app123456789x://x.fr/ ") == "app[number]x://x.fr/")
     }
 
     @Test func readerRedactsBeforeStoringAnything() throws {
