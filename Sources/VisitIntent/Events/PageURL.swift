@@ -48,7 +48,8 @@ public struct PageURL: Equatable, Sendable {
         }
         var p = String(rest).decodingPathPercentEscapes.lowercased()
         if p.isEmpty || p.first != "/" { p = "/" + p }
-        while PageURL.hasDoubleSlash(p) { p = p.replacingAll("//", with: "/") }
+        // On bytes: "/" followed by a combining mark is one `Character`, which a search for "//" never matches (fuzzing found the loop that never ended).
+        if PageURL.hasDoubleSlash(p) { p = PageURL.collapsingSlashes(p) }
         if p.count > 1, p.hasSuffix("/") { p.removeLast() }
         path = p
         for pair in query.split(separator: "&") {
@@ -64,11 +65,8 @@ public struct PageURL: Equatable, Sendable {
     /// for any other text. Each click id (`gclid`…) makes a distinct URL, so
     /// a real export parses tens of thousands of them.
     static func printableASCII(_ text: String) -> PageURL? {
-        var text = text
-        return text.withUTF8 { u -> PageURL? in
+        PageURL.withPrintableASCII(text) { u -> PageURL? in
             let n = u.count
-            guard n > 0 else { return nil }
-            for c in u where c <= 0x20 || c >= 0x7F { return nil }
             @inline(__always) func find(from: Int, to: Int, _ match: (UInt8) -> Bool) -> Int {
                 var i = from
                 while i < to, !match(u[i]) { i += 1 }
@@ -88,8 +86,7 @@ public struct PageURL: Equatable, Sendable {
             }
             var rest = 0
             var host = ""
-            var separator = -1
-            for i in 0..<max(0, n - 2) where u[i] == UInt8(ascii: ":") && u[i + 1] == UInt8(ascii: "/") && u[i + 2] == UInt8(ascii: "/") { separator = i; break }
+            let separator = PageURL.schemeSeparator(in: u)
             if separator > 0, isSchemeByte(u[0], first: true), (1..<separator).allSatisfy({ isSchemeByte(u[$0], first: false) }) {
                 rest = separator + 3
                 let hostEnd = find(from: rest, to: n, isBoundary)
@@ -126,6 +123,27 @@ public struct PageURL: Equatable, Sendable {
             }
             return parsed
         }
+    }
+
+    /// `body` on the UTF-8 bytes of `text` when they are all printable ASCII
+    /// (no space, no control) and there is at least one; else nil.
+    static func withPrintableASCII<T>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> T?) -> T? {
+        var text = text
+        return text.withUTF8 { u -> T? in
+            guard !u.isEmpty else { return nil }
+            for c in u where c <= 0x20 || c >= 0x7F { return nil }
+            return body(u)
+        }
+    }
+
+    /// Index of the first "://" in `u`, or -1.
+    static func schemeSeparator(in u: UnsafeBufferPointer<UInt8>) -> Int {
+        var i = 0
+        while i + 2 < u.count {
+            if u[i] == UInt8(ascii: ":") && u[i + 1] == UInt8(ascii: "/") && u[i + 2] == UInt8(ascii: "/") { return i }
+            i += 1
+        }
+        return -1
     }
 
     private init(host: String, path: String) {
@@ -184,6 +202,14 @@ public struct PageURL: Equatable, Sendable {
             previousSlash = slash
         }
         return false
+    }
+
+    /// `s` with each run of "/" made one.
+    static func collapsingSlashes(_ s: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count)
+        for c in s.utf8 where !(c == UInt8(ascii: "/") && out.last == UInt8(ascii: "/")) { out.append(c) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// `scheme` of `scheme://`: a letter, then letters, digits, `+`, `-` or `.`.

@@ -148,15 +148,11 @@ public enum Redactor {
     /// `generalURL` on the bytes of a URL of printable ASCII (no space, no
     /// control), where a `Character` is a byte; nil for any other text.
     static func printableASCIIURL(_ raw: String) -> String? {
-        var bytes = raw
-        return bytes.withUTF8 { u -> String? in
+        PageURL.withPrintableASCII(raw) { u -> String? in
             let n = u.count
-            guard n > 0 else { return nil }
-            for c in u where c <= 0x20 || c >= 0x7F { return nil }
             func string(_ from: Int, _ to: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: u[from..<to]), as: UTF8.self) }
             var head = "", rest = 0
-            var separator = -1
-            for i in 0..<max(0, n - 2) where u[i] == UInt8(ascii: ":") && u[i + 1] == UInt8(ascii: "/") && u[i + 2] == UInt8(ascii: "/") { separator = i; break }
+            let separator = PageURL.schemeSeparator(in: u)
             if separator > 0, (0..<separator).allSatisfy({ PageURL.isSchemeByte(u[$0], first: false) }) {
                 var hostEnd = separator + 3
                 while hostEnd < n, u[hostEnd] != UInt8(ascii: "/"), u[hostEnd] != UInt8(ascii: "?"), u[hostEnd] != UInt8(ascii: "#") { hostEnd += 1 }
@@ -205,7 +201,19 @@ public enum Redactor {
     }
 
     private static func queryValue(_ v: String) -> String {
-        text(v).replacingAll("&", with: "%26").replacingAll("#", with: "%23").replacingAll(" ", with: "%20")
+        // On bytes, so that a mark combining with "&" cannot hide it from the escaping.
+        let t = text(v)
+        guard t.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "#") || $0 == UInt8(ascii: " ") }) else { return t }
+        var out: [UInt8] = []
+        for c in t.utf8 {
+            switch c {
+            case UInt8(ascii: "&"): out += Array("%26".utf8)
+            case UInt8(ascii: "#"): out += Array("%23".utf8)
+            case UInt8(ascii: " "): out += Array("%20".utf8)
+            default: out.append(c)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

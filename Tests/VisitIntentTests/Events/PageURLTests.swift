@@ -69,5 +69,8 @@ import VisitIntent
         #expect(PageURL("https://a.fr/%C3%89t%C3%A9").path == "/été")
         #expect(PageURL("https://a.fr/Été").path == "/été")
         #expect(Redactor.url("https://a.fr/x\t") == "https://a.fr/x")
+        // Found by fuzzing: "/" and a combining mark make one `Character`; collapsing "//" on them never ended.
+        #expect(PageURL("/\u{488}a//b").path == "/\u{488}a/b")
+        #expect(PageURL("\u{488}/x").path == "/\u{488}/x")
     }
 }
