@@ -89,22 +89,15 @@ public struct Sessionizer: Sendable {
             lastDay = day
         }
         // Each session's events, contiguous and in `order`'s order (a counting sort by session).
-        var memberStart = [Int](repeating: 0, count: Int(groupCount) + 1)
-        for g in groupOf { memberStart[Int(g) + 1] += 1 }
-        for g in 0..<Int(groupCount) { memberStart[g + 1] += memberStart[g] }
-        var members = [Int32](repeating: 0, count: n)
-        var fill = memberStart
-        for (position, g) in groupOf.enumerated() {
-            members[fill[Int(g)]] = order[position]
-            fill[Int(g)] += 1
-        }
+        let bySession = CountingSort(keys: groupOf, keyCount: Int(groupCount))
+        let members = bySession.order.map { order[Int($0)] }
         // Order sessions by start time, then by input position, for deterministic output.
         struct Head { var group: Int; var start: Int64; var firstEvent: Int32; var id: String; var visitor: Int32 }
         var heads: [Head] = []
         heads.reserveCapacity(Int(groupCount))
         var withoutPageView = 0, overEventLimit = 0
         for g in 0..<Int(groupCount) {
-            let range = memberStart[g]..<memberStart[g + 1]
+            let range = bySession.group(g)
             // A session without a page view has no journey to describe: left out, and counted.
             guard range.contains(where: { events.kind[Int(members[$0])] == .pageView }) else { withoutPageView += 1; continue }
             guard range.count <= limits.maxEventsPerSession else { overEventLimit += 1; continue }
@@ -130,7 +123,7 @@ public struct Sessionizer: Sendable {
         var seen = StringPool()
         var seenCount = [0]
         for h in heads {
-            let range = memberStart[h.group]..<memberStart[h.group + 1]
+            let range = bySession.group(h.group)
             var id = h.id
             let code = Int(seen.intern(h.id))
             if code == seenCount.count { seenCount.append(1) } else {
@@ -154,23 +147,13 @@ public struct Sessionizer: Sendable {
     /// time-ordered file they already are. A comparison sort of every event was
     /// most of the sessionizer's time, and `intent features` runs it on a whole file.
     static func visitorTimeOrder(_ events: EventTable) -> [Int32] {
-        let n = events.count
-        guard n > 0 else { return [] }
-        let visitors = Int(events.visitor.max()!) + 1
-        var start = [Int](repeating: 0, count: visitors + 1)
-        for v in events.visitor { start[Int(v) + 1] += 1 }
-        for v in 0..<visitors { start[v + 1] += start[v] }
-        var order = [Int32](repeating: 0, count: n)
-        var fill = start
-        for e in 0..<n {
-            let v = Int(events.visitor[e])
-            order[fill[v]] = Int32(e)
-            fill[v] += 1
-        }
+        guard let maxVisitor = events.visitor.max() else { return [] }
+        let byVisitor = CountingSort(keys: events.visitor, keyCount: Int(maxVisitor) + 1)
+        var order = byVisitor.order
         let time = events.time
         order.withUnsafeMutableBufferPointer { o in
-            for v in 0..<visitors where start[v + 1] - start[v] > 1 {
-                let run = start[v]..<start[v + 1]
+            for v in 0...Int(maxVisitor) where byVisitor.group(v).count > 1 {
+                let run = byVisitor.group(v)
                 // Indices ascend within a run, so "sorted" needs only non-decreasing times.
                 var sorted = true
                 for k in run.dropFirst() where time[Int(o[k])] < time[Int(o[k - 1])] { sorted = false; break }
@@ -193,26 +176,17 @@ public struct Sessionizer: Sendable {
         table.daysSinceFirstVisit = Array(repeating: 0, count: count)
         table.visitIndex = Array(repeating: 0, count: count)
         // Sessions grouped by visitor, each visitor's in start order (a counting sort by visitor code).
-        var visitorStart = [Int](repeating: 0, count: Int(table.visitor.max() ?? 0) + 2)
-        for v in table.visitor { visitorStart[Int(v) + 1] += 1 }
-        for v in 1..<visitorStart.count { visitorStart[v] += visitorStart[v - 1] }
-        var sessionsByVisitor = [Int](repeating: 0, count: count)
-        var fill = visitorStart
-        for s in 0..<count {
-            let v = Int(table.visitor[s])
-            sessionsByVisitor[fill[v]] = s
-            fill[v] += 1
-        }
+        let byVisitor = CountingSort(keys: table.visitor, keyCount: Int(table.visitor.max() ?? 0) + 1)
         let day: Int64 = 86_400_000
-        for v in 0..<(visitorStart.count - 1) where visitorStart[v] < visitorStart[v + 1] {
-            let list = sessionsByVisitor[visitorStart[v]..<visitorStart[v + 1]]
+        for v in byVisitor.starts.indices.dropLast() where !byVisitor.group(v).isEmpty {
+            let list = byVisitor.order[byVisitor.group(v)]
             // `list` is in start order because sessions are.
             var lo7 = list.startIndex, lo30 = list.startIndex
-            let first = table.start[list.first!]
-            for (k, s) in zip(list.indices, list) {
-                let t = table.start[s]
-                while table.start[list[lo7]] < t - 7 * day { lo7 += 1 }
-                while table.start[list[lo30]] < t - 30 * day { lo30 += 1 }
+            let first = table.start[Int(list.first!)]
+            for (k, session) in zip(list.indices, list) {
+                let s = Int(session), t = table.start[s]
+                while table.start[Int(list[lo7])] < t - 7 * day { lo7 += 1 }
+                while table.start[Int(list[lo30])] < t - 30 * day { lo30 += 1 }
                 table.previous7Days[s] = Int32(k - lo7)
                 table.previous30Days[s] = Int32(k - lo30)
                 table.daysSinceFirstVisit[s] = Float(Double(t - first) / Double(day))
