@@ -20,7 +20,10 @@ struct EventLineDecoder {
     /// code's code in the current table, valid while the generation matches.
     struct Strings {
         var strings: [String] = [""]
-        var codes: [String: Int32] = ["": 0]
+        /// Codes by exact bytes, as the tables' pools compare: a `String`-keyed
+        /// dictionary gave a canonically equivalent spelling the first one's code,
+        /// where the full reader keeps both.
+        var index = StringPool()
         var tableCodes: [Int32] = [0]
         var tableGenerations: [UInt32] = [0]
         var generation: UInt32 = 1
@@ -43,11 +46,10 @@ struct EventLineDecoder {
                 tableGenerations.append(0)
                 return Int32(strings.count - 1)
             }
-            if let c = codes[s] { return c }
+            let c = index.intern(s)
+            if Int(c) < strings.count { return c }
             bytes += s.utf8.count
-            let c = Int32(strings.count)
             strings.append(s)
-            codes[s] = c
             tableCodes.append(0)
             tableGenerations.append(0)
             return c

@@ -35,12 +35,13 @@ public struct EventTable: Sendable {
     public var searched: [Bool] = []
 
     /// Parsed URLs by their raw text: pages repeat, so each is parsed once.
-    private var urlCache: [String: (path: Int32, host: Int32, source: String?, medium: String?, campaign: String?)] = [:]
-    private var referrerCache: [String: Int32] = [:]
+    /// These caches are keyed by exact bytes, as `pool` compares strings.
+    private var urlCache: [ExactString: (path: Int32, host: Int32, source: String?, medium: String?, campaign: String?)] = [:]
+    private var referrerCache: [ExactString: Int32] = [:]
     /// A process-wide memo of parsed URLs, for many small tables (the service's).
     public var pageURLs: PageURLMemo?
-    private var lowercasedCache: [String: Int32] = [:]
-    private var trimmedCache: [String: Int32] = [:]
+    private var lowercasedCache: [ExactString: Int32] = [:]
+    private var trimmedCache: [ExactString: Int32] = [:]
 
     public init() {}
 
@@ -51,16 +52,18 @@ public struct EventTable: Sendable {
         // Traffic fields are matched by name, so they are lower-cased; visitor attributes keep their spelling.
         func code(_ s: String?) -> Int32 {
             guard let s else { return StringPool.empty }
-            if let c = lowercasedCache[s] { return c }
+            let key = ExactString(s)
+            if let c = lowercasedCache[key] { return c }
             let c = pool.intern(s.lowercased().trimmingWhitespace)
-            lowercasedCache[s] = c
+            lowercasedCache[key] = c
             return c
         }
         func text(_ s: String?) -> Int32 {
             guard let s else { return StringPool.empty }
-            if let c = trimmedCache[s] { return c }
+            let key = ExactString(s)
+            if let c = trimmedCache[key] { return c }
             let c = pool.intern(s.trimmingWhitespace)
-            trimmedCache[s] = c
+            trimmedCache[key] = c
             return c
         }
         visitor.append(pool.intern(visitorPseudonym))
@@ -74,10 +77,10 @@ public struct EventTable: Sendable {
         var src = e.source, med = e.medium, camp = e.campaign
         if let u = e.url, !u.isEmpty {
             let page: (path: Int32, host: Int32, source: String?, medium: String?, campaign: String?)
-            if let cached = urlCache[u] { page = cached } else {
+            if let cached = urlCache[ExactString(u)] { page = cached } else {
                 let parsed = pageURLs?.page(u) ?? PageURL(u)
                 page = (pool.intern(parsed.path), pool.intern(parsed.host), parsed.utmSource, parsed.utmMedium, parsed.utmCampaign)
-                if urlCache.count < 1_000_000 { urlCache[u] = page }
+                if urlCache.count < 1_000_000 { urlCache[ExactString(u)] = page }
             }
             path.append(page.path)
             host.append(page.host)
@@ -89,9 +92,9 @@ public struct EventTable: Sendable {
             host.append(StringPool.empty)
         }
         if let r = e.referrer, !r.isEmpty {
-            if let cached = referrerCache[r] { referrerHost.append(cached) } else {
+            if let cached = referrerCache[ExactString(r)] { referrerHost.append(cached) } else {
                 let code = pool.intern((pageURLs?.page(r) ?? PageURL(r)).host)
-                if referrerCache.count < 1_000_000 { referrerCache[r] = code }
+                if referrerCache.count < 1_000_000 { referrerCache[ExactString(r)] = code }
                 referrerHost.append(code)
             }
         } else {

@@ -4,15 +4,16 @@
 /// after redaction, so the memo holds no personal data; it is bounded and
 /// emptied when full.
 public final class PageURLMemo: Sendable {
-    private let pages: BoundedSharedMap<String, PageURL>
+    private let pages: BoundedSharedMap<ExactString, PageURL>  // by exact bytes, as the pools compare
 
     public init(limit: Int = 50_000) { pages = BoundedSharedMap(limit: limit) }
 
     /// `PageURL(url)`, parsed once per distinct URL.
     func page(_ url: String) -> PageURL {
-        if let known = pages[url] { return known }
+        let key = ExactString(url)
+        if let known = pages[key] { return known }
         let parsed = PageURL(url)
-        pages.set(parsed, for: url)
+        pages.set(parsed, for: key)
         return parsed
     }
 

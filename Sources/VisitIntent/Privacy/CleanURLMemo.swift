@@ -4,13 +4,13 @@
 /// so the memo never holds an e-mail, phone number or identifier; it is
 /// bounded and emptied when full.
 public final class CleanURLMemo: Sendable {
-    private let urls: BoundedSharedMap<String, Void>
+    private let urls: BoundedSharedMap<ExactString, Void>  // by exact bytes: a canonically equal URL is not the same URL
 
     public init(limit: Int = 50_000) { urls = BoundedSharedMap(limit: limit) }
 
-    func contains(_ url: String) -> Bool { urls[url] != nil }
+    func contains(_ url: String) -> Bool { urls[ExactString(url)] != nil }
 
-    func insert(_ url: String) { urls.set((), for: url) }
+    func insert(_ url: String) { urls.set((), for: ExactString(url)) }
 
     public var count: Int { urls.count }
 }

@@ -73,6 +73,7 @@ import VisitIntentTestSupport
             "{\(b),\"event\":\"page_view\",\"url\":\"/contact?email=jean.dupont%40mail.fr&tel=0612345678\",\"title\":\"Médecine à Lyon\"}",
             "{\(b),\"event\":\"page_view\",\"url\":\"/\",\"source\":\"\",\"medium\":\"  CPC \",\"campaign\":null,\"referrer\":\"https://www.google.fr/search?q=x\"}",
             "{\(b),\"event\":\"page_view\",\"url\":\"/?utm_source=fb\",\"source\":\"Newsletter\",\"country\":\" France \",\"region\":\"Rhône\",\"city\":\"Lyon\",\"gender\":\"female\",\"age_band\":\"35-44\"}",
+            "{\(b),\"event\":\"page_view\",\"url\":\"/\",\"region\":\"Rho\u{302}ne\"}",  // "Rhône" decomposed: a second spelling, kept apart
             "{ \"visitor_id\" : 1234567890 , \"timestamp\" : 1788000000000 , \"event\" : \"scroll\" , \"scroll_pct\" : 62.5 , \"engagement_ms\" : 4100 } ",
             "{\(b),\"session_id\":\"s-1\",\"event\":\"search\",\"search_term\":\"prix botox 06 12 34 56 78\",\"device\":\"MOBILE\"}",
             "{\(b),\"session_id\":987654321,\"event\":\"newsletter_signup_42\",\"consent\":true,\"device\":\"Smart TV\"}",
