@@ -19,7 +19,9 @@ public struct GradientBoostingModel: Classifier, Codable, Equatable {
     /// Each tree's expected value over its training cover (TreeSHAP's base),
     /// computed once rather than for every explained row. Not stored in the file.
     private(set) var expectedTreeValues: [Double] = []
-    /// Internal nodes of the largest tree: sizes TreeSHAP's path buffer.
+    /// TreeSHAP's leaf paths and quadrature rules, built when a row is first explained.
+    private let shapCache = TreeSHAP.Cache()
+    /// Internal nodes of the largest tree: sizes TreeSHAP's workspace.
     private(set) var largestTree = 0
 
     init(classes: [String], featureSpec: FeatureSpec?, featureColumns: [FeatureColumn], bins: FeatureBins, initialScores: [Double],
@@ -31,8 +33,7 @@ public struct GradientBoostingModel: Classifier, Codable, Equatable {
         self.initialScores = initialScores
         self.trees = trees
         self.configuration = configuration
-        self.expectedTreeValues = trees.map(TreeSHAP.expectedValue)
-        self.largestTree = trees.lazy.map(\.splitFeature.count).max() ?? 0
+        deriveExplanationTables()
     }
 
     enum CodingKeys: String, CodingKey {
@@ -78,6 +79,10 @@ public struct GradientBoostingModel: Classifier, Codable, Equatable {
                 throw ModelFileError.invalid("a tree of the gbdt model is malformed")
             }
         }
+        deriveExplanationTables()
+    }
+
+    private mutating func deriveExplanationTables() {
         expectedTreeValues = trees.map(TreeSHAP.expectedValue)
         largestTree = trees.lazy.map(\.splitFeature.count).max() ?? 0
     }
@@ -170,16 +175,20 @@ public struct GradientBoostingModel: Classifier, Codable, Equatable {
     /// expected raw score; each row sums to the raw score.
     public func contributions(_ row: [Float]) -> [[Double]] {
         let d = featureColumns.count, T = outputs
-        var phi = [[Double]](repeating: [Double](repeating: 0, count: d + 1), count: T)
-        for t in 0..<T { phi[t][d] = initialScores[t] }
-        let workspace = TreeSHAP.Workspace(largestTree: largestTree)
+        let ensemble = shapCache.ensemble(trees)
+        let workspace = TreeSHAP.Workspace(largestTree: largestTree, longestPath: ensemble.longestPath)
         defer { workspace.deallocate() }
+        var flat = [Double](repeating: 0, count: T * (d + 1))
+        for t in 0..<T { flat[t * (d + 1) + d] = initialScores[t] }
         row.withUnsafeBufferPointer { x in
-            for (i, tree) in trees.enumerated() {
-                TreeSHAP.add(tree: tree, expected: expectedTreeValues[i], x: x.baseAddress!, into: &phi[i % T], features: d, workspace: workspace)
+            flat.withUnsafeMutableBufferPointer { out in
+                for (i, tree) in trees.enumerated() {
+                    TreeSHAP.add(tree: tree, i, of: ensemble, expected: expectedTreeValues[i], x: x.baseAddress!,
+                                 into: out.baseAddress! + (i % T) * (d + 1), features: d, workspace: workspace)
+                }
             }
         }
-        return phi
+        return (0..<T).map { t in Array(flat[(t * (d + 1))..<((t + 1) * (d + 1))]) }
     }
 
     public func card() -> String {

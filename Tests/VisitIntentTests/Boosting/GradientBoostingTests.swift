@@ -120,41 +120,6 @@ import VisitIntentTestSupport
         }
     }
 
-    /// Shapley values by enumeration of every feature subset, with the same
-    /// value function TreeSHAP uses: E[f(x) | x_S], following x on features in
-    /// S and splitting by training cover elsewhere.
-    @Test func shapMatchesBruteForceShapleyValues() throws {
-        let data = TestSupport.syntheticClassification(rows: 500, features: 4, classes: 2, seed: 21)
-        let (model, _) = try GradientBoostingTrainer(configuration: config { $0.rounds = 3; $0.numLeaves = 6; $0.minDataInLeaf = 10 }).fit(data)
-        func value(_ tree: RegressionTree, _ node: Int32, _ x: [Float], _ subset: Set<Int>) -> Double {
-            if node < 0 { return tree.leafValue[Int(~node)] }
-            let n = Int(node), f = Int(tree.splitFeature[n])
-            if subset.contains(f) { return value(tree, tree.goesLeft(node: n, value: x[f]) ? tree.left[n] : tree.right[n], x, subset) }
-            func cover(_ c: Int32) -> Double { c < 0 ? Double(tree.leafCount[Int(~c)]) : Double(tree.nodeCount[Int(c)]) }
-            let total = Double(tree.nodeCount[n])
-            return cover(tree.left[n]) / total * value(tree, tree.left[n], x, subset) + cover(tree.right[n]) / total * value(tree, tree.right[n], x, subset)
-        }
-        func factorial(_ k: Int) -> Double { k <= 1 ? 1 : Double(k) * factorial(k - 1) }
-        let d = 4
-        for r in 0..<10 {
-            let x = data.x.row(r)
-            let phi = model.contributions(x)[0]
-            for i in 0..<d {
-                var expected = 0.0
-                let others = (0..<d).filter { $0 != i }
-                for mask in 0..<(1 << others.count) {
-                    let s = Set(others.enumerated().filter { mask >> $0.offset & 1 == 1 }.map(\.element))
-                    let weight = factorial(s.count) * factorial(d - s.count - 1) / factorial(d)
-                    for tree in model.trees {
-                        let root: Int32 = tree.splitFeature.isEmpty ? ~0 : 0
-                        expected += weight * (value(tree, root, x, s.union([i])) - value(tree, root, x, s))
-                    }
-                }
-                #expect(abs(phi[i] - expected) < 1e-9, "row \(r) feature \(i): \(phi[i]) vs \(expected)")
-            }
-        }
-    }
-
     @Test func learnsTheClinicIntentsWellAboveTheBaseline() throws {
         let (data, labels, _) = try TestSupport.generatedDataset(sessions: 6000, seed: 17)
         var c = GradientBoostingConfiguration()
