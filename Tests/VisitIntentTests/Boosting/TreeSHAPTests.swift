@@ -137,21 +137,22 @@ import VisitIntentTestSupport
         }
     }
 
-    /// Paths of more than 12 distinct features are explained without a
-    /// subset table: noise labels and 255 leaves grow them.
+    /// Paths of more than 16 distinct features need more than eight
+    /// quadrature nodes, taken eight at a time: noise labels and 511 leaves
+    /// grow them.
     @Test func longPathsMatchTheRecursiveAlgorithm() throws {
         var rng = SeededGenerator(seed: 5)
-        let n = 3000, d = 20
+        let n = 4000, d = 30
         let x = Matrix<Float>(rows: n, columns: d, storage: (0..<(n * d)).map { _ in Float(rng.uniform()) })
         let y = (0..<n).map { _ in Int32(rng.uniform() < 0.5 ? 0 : 1) }
-        let (model, _) = try GradientBoostingTrainer(configuration: config { $0.rounds = 3; $0.numLeaves = 255; $0.minDataInLeaf = 2; $0.learningRate = 0.5 })
+        let (model, _) = try GradientBoostingTrainer(configuration: config { $0.rounds = 2; $0.numLeaves = 511; $0.minDataInLeaf = 2; $0.learningRate = 0.5 })
             .fit(TrainingData(x: x, y: y, classes: ["a", "b"]))
         func widest(_ tree: RegressionTree, _ node: Int32, _ seen: Set<Int32>) -> Int {
             if node < 0 { return seen.count }
             let s = seen.union([tree.splitFeature[Int(node)]])
             return max(widest(tree, tree.left[Int(node)], s), widest(tree, tree.right[Int(node)], s))
         }
-        #expect(model.trees.map { $0.splitFeature.isEmpty ? 0 : widest($0, 0, []) }.max()! > 12)
+        #expect(model.trees.map { $0.splitFeature.isEmpty ? 0 : widest($0, 0, []) }.max()! > 16)
         for r in stride(from: 0, to: n, by: 150) {
             let row = x.row(r)
             let fast = model.contributions(row)[0], reference = Recursive.contributions(model, row)[0]
