@@ -32,9 +32,10 @@ enum TreeSHAP {
         var trees: [Paths]
         /// The most distinct features on one path (sizes the workspace).
         var longestPath: Int
-        /// The `n`-node rule on [0, 1] for `n ≤ 4` as one padded vector (nodes
-        /// 0, weights 0 beyond `n`), and for every `n` in chunks of eight at
-        /// `chunkStart[n]`.
+        /// The `n`-node rule on [0, 1] for `n ≤ 2` and `n ≤ 4` as one padded
+        /// vector (nodes 0, weights 0 beyond `n`), and for every `n` in chunks
+        /// of eight at `chunkStart[n]`.
+        var rules2: [(nodes: SIMD2<Double>, weights: SIMD2<Double>)] = []
         var rules4: [(nodes: SIMD4<Double>, weights: SIMD4<Double>)] = []
         var chunks: [(nodes: SIMD8<Double>, weights: SIMD8<Double>)] = []
         var chunkStart: [Int] = []
@@ -44,6 +45,7 @@ enum TreeSHAP {
             longestPath = self.trees.lazy.map(\.longestPath).max() ?? 0
             for n in 0...max(4, (longestPath + 1) / 2) {
                 let rule: (nodes: [Double], weights: [Double]) = n == 0 ? ([], []) : TreeSHAP.gaussLegendre(n)
+                if n <= 2 { rules2.append((Self.padded(rule.nodes, from: 0), Self.padded(rule.weights, from: 0))) }
                 if n <= 4 { rules4.append((Self.padded(rule.nodes, from: 0), Self.padded(rule.weights, from: 0))) }
                 chunkStart.append(chunks.count)
                 for c in stride(from: 0, to: n, by: 8) {
@@ -185,7 +187,11 @@ enum TreeSHAP {
                 }
                 let n = (k + 1) / 2, value = tree.leafValue[Int(paths.leaf[p])]
                 let z = zero.baseAddress! + first, f = feature.baseAddress! + first
-                if n <= 4 {
+                if n <= 2 {
+                    let rule = ensemble.rules2[n]
+                    addPath(nodes: rule.nodes, weights: rule.weights, value: value, k: k, zero: z, feature: f, follows: ws.follows,
+                            left: ws.left.assumingMemoryBound(to: SIMD2<Double>.self), into: phi)
+                } else if n <= 4 {
                     let rule = ensemble.rules4[n]
                     addPath(nodes: rule.nodes, weights: rule.weights, value: value, k: k, zero: z, feature: f, follows: ws.follows,
                             left: ws.left.assumingMemoryBound(to: SIMD4<Double>.self), into: phi)
