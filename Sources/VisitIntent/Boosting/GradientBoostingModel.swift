@@ -19,7 +19,7 @@ public struct GradientBoostingModel: Classifier, Codable, Equatable {
     /// Each tree's expected value over its training cover (TreeSHAP's base),
     /// computed once rather than for every explained row. Not stored in the file.
     private(set) var expectedTreeValues: [Double] = []
-    /// TreeSHAP's leaf paths and quadrature rules, built when a row is first explained.
+    /// TreeSHAP's cover shares and quadrature rules, built when a row is first explained.
     private let shapCache = TreeSHAP.Cache()
     /// Internal nodes of the largest tree: sizes TreeSHAP's workspace.
     private(set) var largestTree = 0
@@ -176,15 +176,17 @@ public struct GradientBoostingModel: Classifier, Codable, Equatable {
     public func contributions(_ row: [Float]) -> [[Double]] {
         let d = featureColumns.count, T = outputs
         let ensemble = shapCache.ensemble(trees)
-        let workspace = TreeSHAP.Workspace(largestTree: largestTree, longestPath: ensemble.longestPath)
+        let workspace = TreeSHAP.Workspace(features: d, largestTree: largestTree)
         defer { workspace.deallocate() }
         var flat = [Double](repeating: 0, count: T * (d + 1))
         for t in 0..<T { flat[t * (d + 1) + d] = initialScores[t] }
         row.withUnsafeBufferPointer { x in
             flat.withUnsafeMutableBufferPointer { out in
-                for (i, tree) in trees.enumerated() {
-                    TreeSHAP.add(tree: tree, i, of: ensemble, expected: expectedTreeValues[i], x: x.baseAddress!,
-                                 into: out.baseAddress! + (i % T) * (d + 1), features: d, workspace: workspace)
+                trees.withUnsafeBufferPointer { trees in
+                    for i in trees.indices {
+                        TreeSHAP.add(trees, i, of: ensemble, expected: expectedTreeValues[i], x: x.baseAddress!,
+                                     into: out.baseAddress! + (i % T) * (d + 1), features: d, workspace: workspace)
+                    }
                 }
             }
         }

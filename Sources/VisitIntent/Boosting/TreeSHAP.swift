@@ -3,9 +3,8 @@ import Foundation
 /// Exact SHAP values of a tree ensemble's raw score, with each node's training
 /// cover as the background distribution: the values of path-dependent
 /// TreeSHAP (Lundberg, Erion & Lee 2018, "Consistent individualized feature
-/// attribution for tree ensembles", Algorithm 2), computed leaf by leaf with
-/// the integral form of Linear TreeSHAP (Yu et al. 2022) instead of the
-/// recursion's path weights.
+/// attribution for tree ensembles", Algorithm 2), computed in one walk of each
+/// tree with the integral form of Linear TreeSHAP (Yu et al. 2022).
 ///
 /// Along the path to a leaf of value `v`, let `P` be the distinct features
 /// split on, `k = |P|`, `z_j` the share of training cover that follows the
@@ -18,106 +17,72 @@ import Foundation
 ///
 /// and the Beta integral folds the sum over subsets into one product:
 ///
-///     φ_i += v (o_i − z_i) ∫₀¹ Π_{j∈P∖{i}} (z_j (1 − t) + o_j t) dt.
+///     φ_i += v (o_i − z_i) ∫₀¹ G(t) / F_i(t) dt,   G = Π_{j∈P} F_j,   F_j(t) = z_j + (o_j − z_j) t.
 ///
-/// The integrand is a polynomial of degree `k − 1`, so Gauss–Legendre
-/// quadrature with `⌈k/2⌉` nodes is exact; products left and right of `i`
-/// give every `i` of a path in `O(k²/2)` independent multiplications, against
-/// the recursion's `O(k²)` chains of dependent ones and a path copy at every
-/// node. The test suite keeps the recursion as the reference, with a
-/// brute-force enumeration of subsets behind both.
+/// `G / F_i` is a polynomial of degree `k − 1`, so Gauss–Legendre quadrature
+/// with `⌈k/2⌉` nodes is exact, and polynomials are carried as their values
+/// at the nodes (one SIMD vector). The walk carries `G` down the tree and
+/// sums `v G` over the leaves back up; the leaves whose deepest split on `i`
+/// is edge `u → c` share that edge's `F_i`, so the edge adds, for all of them
+/// at once, `(o_i − z_i) ∫ (S_c − D_c) / F_i` — `S_c` the sum over the leaves
+/// under `c`, `D_c` the sums under the next splits on `i` below, which
+/// account for their own leaves. A row costs a few vector operations per node
+/// instead of the recursion's `O(depth²)` per leaf: 3.6× less CPU on the
+/// clinic model (111 trees of up to 31 leaves, paths up to 18 deep), and
+/// 1.6× less than the same integral taken leaf by leaf.
+/// The test suite keeps the recursion as the reference, with a brute-force
+/// enumeration of subsets behind both.
 enum TreeSHAP {
-    /// Every tree's leaf paths, flattened, and the quadrature rules they need.
+    /// What a walk needs beside the trees: each child's share of its parent's
+    /// cover, and the quadrature rule each tree needs.
     struct Ensemble: Sendable {
-        var trees: [Paths]
-        /// The most distinct features on one path (sizes the workspace).
-        var longestPath: Int
+        /// Tree `t`'s node `u` sends `leftShare[t][u]` of its cover left.
+        var leftShare: [[Double]]
+        var rightShare: [[Double]]
+        /// Gauss–Legendre nodes for tree `t`: `⌈k/2⌉` for its longest path of `k` distinct features.
+        var nodeCount: [Int]
         /// The `n`-node rule on [0, 1] for `n ≤ 2` and `n ≤ 4` as one padded
-        /// vector (nodes 0, weights 0 beyond `n`), and for every `n` in chunks
-        /// of eight at `chunkStart[n]`.
+        /// vector, and for every `n` in chunks of eight at `chunkStart[n]`.
+        /// Padding lanes weigh 0 and sit at t = ½, where no factor `F` is 0
+        /// unless it is 0 everywhere (so they never divide 0 by 0).
         var rules2: [(nodes: SIMD2<Double>, weights: SIMD2<Double>)] = []
         var rules4: [(nodes: SIMD4<Double>, weights: SIMD4<Double>)] = []
         var chunks: [(nodes: SIMD8<Double>, weights: SIMD8<Double>)] = []
         var chunkStart: [Int] = []
 
         init(_ trees: [RegressionTree]) {
-            self.trees = trees.map(Paths.init)
-            longestPath = self.trees.lazy.map(\.longestPath).max() ?? 0
-            for n in 0...max(4, (longestPath + 1) / 2) {
+            func share(_ tree: RegressionTree, _ u: Int, _ child: Int32) -> Double {
+                let total = Double(tree.nodeCount[u])
+                return total > 0 ? TreeSHAP.cover(tree, child) / total : 0.5
+            }
+            leftShare = trees.map { tree in tree.left.indices.map { share(tree, $0, tree.left[$0]) } }
+            rightShare = trees.map { tree in tree.right.indices.map { share(tree, $0, tree.right[$0]) } }
+            nodeCount = trees.map { ($0.splitFeature.isEmpty ? 0 : TreeSHAP.longestPath($0, node: 0, seen: []) + 1) / 2 }
+            for n in 0...max(4, nodeCount.max() ?? 0) {
                 let rule: (nodes: [Double], weights: [Double]) = n == 0 ? ([], []) : TreeSHAP.gaussLegendre(n)
-                if n <= 2 { rules2.append((Self.padded(rule.nodes, from: 0), Self.padded(rule.weights, from: 0))) }
-                if n <= 4 { rules4.append((Self.padded(rule.nodes, from: 0), Self.padded(rule.weights, from: 0))) }
+                if n <= 2 { rules2.append((Self.padded(rule.nodes, from: 0, fill: 0.5), Self.padded(rule.weights, from: 0, fill: 0))) }
+                if n <= 4 { rules4.append((Self.padded(rule.nodes, from: 0, fill: 0.5), Self.padded(rule.weights, from: 0, fill: 0))) }
                 chunkStart.append(chunks.count)
                 for c in stride(from: 0, to: n, by: 8) {
-                    chunks.append((Self.padded(rule.nodes, from: c), Self.padded(rule.weights, from: c)))
+                    chunks.append((Self.padded(rule.nodes, from: c, fill: 0.5), Self.padded(rule.weights, from: c, fill: 0)))
                 }
             }
             chunkStart.append(chunks.count)
         }
 
-        /// `values[start...]` in a vector, zeros past the end.
-        static func padded<V: SIMD>(_ values: [Double], from start: Int) -> V where V.Scalar == Double {
-            var v = V()
+        /// `values[start...]` in a vector, `fill` past the end.
+        static func padded<V: SIMD>(_ values: [Double], from start: Int, fill: Double) -> V where V.Scalar == Double {
+            var v = V(repeating: fill)
             for i in 0..<V.scalarCount where start + i < values.count { v[i] = values[start + i] }
             return v
         }
     }
 
-    /// One tree's leaf paths in depth-first order.
-    struct Paths: Sendable {
-        /// Path `p` ends in leaf `leaf[p]`.
-        var leaf: [Int32] = []
-        /// Path `p`'s distinct features are slots `slotStart[p]..<slotStart[p + 1]`.
-        var slotStart: [Int32] = [0]
-        var slotFeature: [Int32] = []
-        /// `z_j`: the share of training cover that follows the path on the slot's feature.
-        var slotZero: [Double] = []
-        /// Path `p`'s splits are edges `edgeStart[p]..<edgeStart[p + 1]`: the
-        /// internal node, whether the path goes left there, and the slot of its feature.
-        var edgeStart: [Int32] = [0]
-        var edgeNode: [Int32] = []
-        /// 1 where the path goes left.
-        var edgeLeft: [UInt8] = []
-        var edgeSlot: [Int32] = []
-        var longestPath = 0
-
-        init(_ tree: RegressionTree) {
-            guard !tree.splitFeature.isEmpty else { return }
-            var stack: [Step] = []
-            walk(tree, node: 0, path: &stack)
-        }
-
-        private struct Step { var node: Int32; var left: Bool; var feature: Int32; var share: Double }
-
-        private mutating func walk(_ tree: RegressionTree, node: Int32, path: inout [Step]) {
-            if node < 0 {
-                let first = slotFeature.count
-                for step in path {
-                    var slot = first
-                    while slot < slotFeature.count && slotFeature[slot] != step.feature { slot += 1 }
-                    if slot == slotFeature.count {
-                        slotFeature.append(step.feature)
-                        slotZero.append(1)
-                    }
-                    slotZero[slot] *= step.share
-                    edgeNode.append(step.node)
-                    edgeLeft.append(step.left ? 1 : 0)
-                    edgeSlot.append(Int32(slot - first))
-                }
-                leaf.append(~node)
-                slotStart.append(Int32(slotFeature.count))
-                edgeStart.append(Int32(edgeNode.count))
-                longestPath = max(longestPath, slotFeature.count - first)
-                return
-            }
-            let n = Int(node)
-            let total = Double(tree.nodeCount[n])
-            for (child, left) in [(tree.left[n], true), (tree.right[n], false)] {
-                path.append(Step(node: node, left: left, feature: tree.splitFeature[n], share: total > 0 ? TreeSHAP.cover(tree, child) / total : 0.5))
-                walk(tree, node: child, path: &path)
-                path.removeLast()
-            }
-        }
+    /// The most distinct features on a path below `node`, given those above it.
+    static func longestPath(_ tree: RegressionTree, node: Int32, seen: Set<Int32>) -> Int {
+        if node < 0 { return seen.count }
+        let s = seen.union([tree.splitFeature[Int(node)]])
+        return max(longestPath(tree, node: tree.left[Int(node)], seen: s), longestPath(tree, node: tree.right[Int(node)], seen: s))
     }
 
     /// Gauss–Legendre nodes and weights on [0, 1]: exact for polynomials of
@@ -144,86 +109,111 @@ enum TreeSHAP {
         return (nodes, weights)
     }
 
-    /// Scratch for one explained row.
+    /// Per-feature state of the walk for one explained row: each feature's
+    /// `z` and `o` on the current path (`o` −1 when the path has not split on
+    /// it), and the sums `D` under its splits, one vector of nodes each.
     struct Workspace {
-        /// 1 where the row goes left at an internal node; 1 where it follows a path's slot.
         let goesLeft: UnsafeMutablePointer<UInt8>
-        let follows: UnsafeMutablePointer<UInt8>
-        /// A path's products left of each slot, one vector of nodes each.
-        let left: UnsafeMutableRawPointer
+        let zero: UnsafeMutablePointer<Double>
+        let one: UnsafeMutablePointer<Double>
+        let below: UnsafeMutableRawPointer
 
-        init(largestTree: Int, longestPath: Int) {
-            let k = max(longestPath, 1)
+        init(features: Int, largestTree: Int) {
             goesLeft = .allocate(capacity: max(largestTree, 1))
-            follows = .allocate(capacity: k)
-            left = .allocate(byteCount: k * MemoryLayout<SIMD8<Double>>.stride, alignment: MemoryLayout<SIMD8<Double>>.alignment)
+            zero = .allocate(capacity: max(features, 1))
+            zero.initialize(repeating: 0, count: max(features, 1))
+            one = .allocate(capacity: max(features, 1))
+            one.initialize(repeating: -1, count: max(features, 1))
+            below = .allocate(byteCount: max(features, 1) * MemoryLayout<SIMD8<Double>>.stride, alignment: MemoryLayout<SIMD8<Double>>.alignment)
         }
 
-        func deallocate() { goesLeft.deallocate(); follows.deallocate(); left.deallocate() }
+        func deallocate() { goesLeft.deallocate(); zero.deallocate(); one.deallocate(); below.deallocate() }
     }
 
     /// Adds tree `t`'s contributions to `phi` (length features + 1; the last
     /// entry receives the tree's expected value, `expectedValue(tree)`).
-    static func add(tree: RegressionTree, _ t: Int, of ensemble: Ensemble, expected: Double, x: UnsafePointer<Float>,
+    /// The trees come through a pointer so the tree is borrowed in place: a
+    /// copy costs a dozen reference counts, a tenth of a small tree's walk.
+    static func add(_ trees: UnsafeBufferPointer<RegressionTree>, _ t: Int, of ensemble: Ensemble, expected: Double, x: UnsafePointer<Float>,
                     into phi: UnsafeMutablePointer<Double>, features: Int, workspace ws: Workspace) {
-        if tree.splitFeature.isEmpty {
-            phi[features] += tree.leafValue[0]
+        if trees[t].splitFeature.isEmpty {
+            phi[features] += trees[t].leafValue[0]
             return
         }
         phi[features] += expected
-        for n in 0..<tree.splitFeature.count { ws.goesLeft[n] = tree.goesLeft(node: n, value: x[Int(tree.splitFeature[n])]) ? 1 : 0 }
-        let paths = ensemble.trees[t]
-        paths.slotFeature.withUnsafeBufferPointer { feature in
-        paths.slotZero.withUnsafeBufferPointer { zero in
-        paths.edgeNode.withUnsafeBufferPointer { edgeNode in
-        paths.edgeLeft.withUnsafeBufferPointer { edgeLeft in
-        paths.edgeSlot.withUnsafeBufferPointer { edgeSlot in
-            for p in paths.leaf.indices {
-                let first = Int(paths.slotStart[p]), k = Int(paths.slotStart[p + 1]) - first
-                // Without branches: whether a row follows an edge is a coin toss to the predictor.
-                for j in 0..<k { ws.follows[j] = 1 }
-                for e in Int(paths.edgeStart[p])..<Int(paths.edgeStart[p + 1]) {
-                    ws.follows[Int(edgeSlot[e])] &= 1 ^ ws.goesLeft[Int(edgeNode[e])] ^ edgeLeft[e]
-                }
-                let n = (k + 1) / 2, value = tree.leafValue[Int(paths.leaf[p])]
-                let z = zero.baseAddress! + first, f = feature.baseAddress! + first
-                if n <= 2 {
-                    let rule = ensemble.rules2[n]
-                    addPath(nodes: rule.nodes, weights: rule.weights, value: value, k: k, zero: z, feature: f, follows: ws.follows,
-                            left: ws.left.assumingMemoryBound(to: SIMD2<Double>.self), into: phi)
-                } else if n <= 4 {
-                    let rule = ensemble.rules4[n]
-                    addPath(nodes: rule.nodes, weights: rule.weights, value: value, k: k, zero: z, feature: f, follows: ws.follows,
-                            left: ws.left.assumingMemoryBound(to: SIMD4<Double>.self), into: phi)
-                } else {
-                    for c in ensemble.chunkStart[n]..<ensemble.chunkStart[n + 1] {
-                        let rule = ensemble.chunks[c]
-                        addPath(nodes: rule.nodes, weights: rule.weights, value: value, k: k, zero: z, feature: f, follows: ws.follows,
-                                left: ws.left.assumingMemoryBound(to: SIMD8<Double>.self), into: phi)
-                    }
+        let n = ensemble.nodeCount[t]
+        for u in 0..<trees[t].splitFeature.count { ws.goesLeft[u] = trees[t].goesLeft(node: u, value: x[Int(trees[t].splitFeature[u])]) ? 1 : 0 }
+        trees[t].splitFeature.withUnsafeBufferPointer { feature in
+        trees[t].left.withUnsafeBufferPointer { leftChild in
+        trees[t].right.withUnsafeBufferPointer { rightChild in
+        trees[t].leafValue.withUnsafeBufferPointer { leafValue in
+        ensemble.leftShare[t].withUnsafeBufferPointer { leftShare in
+        ensemble.rightShare[t].withUnsafeBufferPointer { rightShare in
+            let walk = Walk(feature: feature.baseAddress!, leftChild: leftChild.baseAddress!, rightChild: rightChild.baseAddress!,
+                            leafValue: leafValue.baseAddress!, leftShare: leftShare.baseAddress!, rightShare: rightShare.baseAddress!,
+                            goesLeft: ws.goesLeft, zero: ws.zero, one: ws.one, phi: phi)
+            if n <= 2 {
+                let rule = ensemble.rules2[n]
+                walk.run(nodes: rule.nodes, weights: rule.weights, inner: feature.count, below: ws.below.assumingMemoryBound(to: SIMD2<Double>.self))
+            } else if n <= 4 {
+                let rule = ensemble.rules4[n]
+                walk.run(nodes: rule.nodes, weights: rule.weights, inner: feature.count, below: ws.below.assumingMemoryBound(to: SIMD4<Double>.self))
+            } else {
+                // The integral is a sum over the nodes: eight at a time, one walk each.
+                for c in ensemble.chunkStart[n]..<ensemble.chunkStart[n + 1] {
+                    let rule = ensemble.chunks[c]
+                    walk.run(nodes: rule.nodes, weights: rule.weights, inner: feature.count, below: ws.below.assumingMemoryBound(to: SIMD8<Double>.self))
                 }
             }
-        }}}}}
+        }}}}}}
     }
 
-    /// One path's share of `φ` from the quadrature nodes in `nodes` (a
-    /// vector of them: the integral is their weighted sum): the products of
-    /// the factors `z_j + (o_j − z_j) t` left of each slot, then right of it.
-    @inline(__always)
-    static func addPath<V: SIMD>(nodes t: V, weights: V, value: Double, k: Int, zero: UnsafePointer<Double>, feature: UnsafePointer<Int32>,
-                                 follows: UnsafePointer<UInt8>, left: UnsafeMutablePointer<V>, into phi: UnsafeMutablePointer<Double>)
-    where V.Scalar == Double {
-        var product = V(repeating: 1)
-        for j in 0..<k {
-            left[j] = product
-            let z = zero[j], slope = Double(follows[j]) - z
-            product *= slope * t + z
+    /// One row's walk of one tree, over its arrays' storage.
+    private struct Walk {
+        let feature: UnsafePointer<Int32>
+        let leftChild: UnsafePointer<Int32>
+        let rightChild: UnsafePointer<Int32>
+        let leafValue: UnsafePointer<Double>
+        let leftShare: UnsafePointer<Double>
+        let rightShare: UnsafePointer<Double>
+        /// 1 where the row goes left at the node.
+        let goesLeft: UnsafePointer<UInt8>
+        let zero: UnsafeMutablePointer<Double>
+        let one: UnsafeMutablePointer<Double>
+        let phi: UnsafeMutablePointer<Double>
+
+        func run<V: SIMD>(nodes: V, weights: V, inner: Int, below: UnsafeMutablePointer<V>) where V.Scalar == Double {
+            for u in 0..<inner { below[Int(feature[u])] = V() }
+            _ = visit(0, product: weights, nodes: nodes, below: below)
         }
-        var right = value * weights
-        for j in stride(from: k - 1, through: 0, by: -1) {
-            let z = zero[j], slope = Double(follows[j]) - z
-            phi[Int(feature[j])] += slope * (left[j] * right).sum()
-            right *= slope * t + z
+
+        /// Visits `node` with `product` = the weights × `G` of the path so far;
+        /// returns the sum of `v × product` over the leaves below.
+        func visit<V: SIMD>(_ node: Int32, product: V, nodes t: V, below: UnsafeMutablePointer<V>) -> V where V.Scalar == Double {
+            if node < 0 { return leafValue[Int(~node)] * product }
+            let u = Int(node), i = Int(feature[u])
+            let oldZero = zero[i], oldOne = one[i], seen = oldOne >= 0
+            // The path's factor for feature i so far (none if it has not split on i); G loses it below.
+            let kept = !seen ? product : oldZero == 0 && oldOne == 0 ? V() : product / ((oldOne - oldZero) * t + oldZero)
+            let outer = below[i]
+            var sum = V()
+            for side in 0..<2 {
+                let left = side == 0
+                let z = (seen ? oldZero : 1) * (left ? leftShare[u] : rightShare[u])
+                let o: Double = (seen ? oldOne : 1) * (goesLeft[u] == (left ? 1 : 0) ? 1 : 0)
+                let factor = (o - z) * t + z
+                zero[i] = z
+                one[i] = o
+                below[i] = V()
+                let s = visit(left ? leftChild[u] : rightChild[u], product: kept * factor, nodes: t, below: below)
+                // The leaves whose deepest split on i is this edge: all below it but those under deeper splits on i.
+                if o != z { phi[i] += (o - z) * ((s - below[i]) / factor).sum() }
+                sum += s
+            }
+            zero[i] = oldZero
+            one[i] = oldOne
+            below[i] = outer + sum
+            return sum
         }
     }
 
@@ -246,8 +236,8 @@ enum TreeSHAP {
     }
 
     /// The model's `Ensemble`, built on the first explained row: scoring
-    /// without reasons never pays for the paths. Shared by copies of the
-    /// model (it depends only on the trees, which never change).
+    /// without reasons never pays for it. Shared by copies of the model (it
+    /// depends only on the trees, which never change).
     final class Cache: @unchecked Sendable, Equatable {
         private let lock = NSLock()
         private var built: Ensemble?
