@@ -21,7 +21,7 @@ struct Intent: AsyncParsableCommand {
     /// Vapor's template does), so a request is read, scored and answered on one
     /// thread instead of hopping between NIO's threads and the concurrency pool:
     /// about 12% less CPU a request and a lower p99 at 2,000 requests/s for the
-    /// logistic model; with TreeSHAP reasons (about 0.3 ms a request) trees are
+    /// logistic model; with TreeSHAP reasons (about 0.25 ms a request) trees are
     /// near CPU-bound either way (docs/scoring.md). It must be installed before any
     /// task is enqueued, so here, first thing in main; the batch verbs keep the
     /// default pool.

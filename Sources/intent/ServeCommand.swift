@@ -11,7 +11,7 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve scores over HTTP in real time (Hummingbird 2).",
         discussion: """
         POST /v1/score        one session's events (canonical JSON) or a feature row → probabilities, intent, reasons, content
-                              ("reasons": 0 in the body skips the reason codes: TreeSHAP costs about 0.3 ms a session)
+                              ("reasons": 0 in the body skips the reason codes: TreeSHAP costs about 0.25 ms a session)
         POST /v1/score/batch  {"sessions": [ … ]}
         GET  /v1/model        the model card, classes and features
         GET  /healthz         liveness and the model version
