@@ -16,13 +16,9 @@ public struct GradientBoostingModel: Classifier, Codable, Equatable {
     public var training: TrainingRecord?
     public var validation: ValidationSummary?
     public var calibration: Calibration?
-    /// Each tree's expected value over its training cover (TreeSHAP's base),
-    /// computed once rather than for every explained row. Not stored in the file.
-    private(set) var expectedTreeValues: [Double] = []
-    /// TreeSHAP's cover shares and quadrature rules, built when a row is first explained.
+    /// What TreeSHAP derives from the trees (expected values, cover shares,
+    /// quadrature rules), built when a row is first explained. Not stored in the file.
     private let shapCache = TreeSHAP.Cache()
-    /// Internal nodes of the largest tree: sizes TreeSHAP's workspace.
-    private(set) var largestTree = 0
 
     init(classes: [String], featureSpec: FeatureSpec?, featureColumns: [FeatureColumn], bins: FeatureBins, initialScores: [Double],
          trees: [RegressionTree], configuration: GradientBoostingConfiguration) {
@@ -33,7 +29,6 @@ public struct GradientBoostingModel: Classifier, Codable, Equatable {
         self.initialScores = initialScores
         self.trees = trees
         self.configuration = configuration
-        deriveExplanationTables()
     }
 
     enum CodingKeys: String, CodingKey {
@@ -79,12 +74,6 @@ public struct GradientBoostingModel: Classifier, Codable, Equatable {
                 throw ModelFileError.invalid("a tree of the gbdt model is malformed")
             }
         }
-        deriveExplanationTables()
-    }
-
-    private mutating func deriveExplanationTables() {
-        expectedTreeValues = trees.map(TreeSHAP.expectedValue)
-        largestTree = trees.lazy.map(\.splitFeature.count).max() ?? 0
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -175,8 +164,9 @@ public struct GradientBoostingModel: Classifier, Codable, Equatable {
     /// expected raw score; each row sums to the raw score.
     public func contributions(_ row: [Float]) -> [[Double]] {
         let d = featureColumns.count, T = outputs
+        precondition(row.count == d, "a row of \(row.count) values for a model of \(d) features")
         let ensemble = shapCache.ensemble(trees)
-        let workspace = TreeSHAP.Workspace(features: d, largestTree: largestTree)
+        let workspace = TreeSHAP.Workspace(features: d, largestTree: ensemble.largestTree)
         defer { workspace.deallocate() }
         var flat = [Double](repeating: 0, count: T * (d + 1))
         for t in 0..<T { flat[t * (d + 1) + d] = initialScores[t] }
@@ -184,7 +174,7 @@ public struct GradientBoostingModel: Classifier, Codable, Equatable {
             flat.withUnsafeMutableBufferPointer { out in
                 trees.withUnsafeBufferPointer { trees in
                     for i in trees.indices {
-                        TreeSHAP.add(trees, i, of: ensemble, expected: expectedTreeValues[i], x: x.baseAddress!,
+                        TreeSHAP.add(trees, i, of: ensemble, x: x.baseAddress!,
                                      into: out.baseAddress! + (i % T) * (d + 1), features: d, workspace: workspace)
                     }
                 }

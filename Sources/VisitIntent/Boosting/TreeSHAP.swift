@@ -33,9 +33,13 @@ import Foundation
 /// The test suite keeps the recursion as the reference, with a brute-force
 /// enumeration of subsets behind both.
 enum TreeSHAP {
-    /// What a walk needs beside the trees: each child's share of its parent's
-    /// cover, and the quadrature rule each tree needs.
+    /// What a walk needs beside the trees: each tree's expected value, each
+    /// child's share of its parent's cover, and the quadrature rule each tree needs.
     struct Ensemble: Sendable {
+        /// Each tree's expected value over its training cover (its base value).
+        var expected: [Double]
+        /// Internal nodes of the largest tree (sizes the workspace).
+        var largestTree: Int
         /// Tree `t`'s node `u` sends `leftShare[t][u]` of its cover left.
         var leftShare: [[Double]]
         var rightShare: [[Double]]
@@ -55,6 +59,8 @@ enum TreeSHAP {
                 let total = Double(tree.nodeCount[u])
                 return total > 0 ? TreeSHAP.cover(tree, child) / total : 0.5
             }
+            expected = trees.map(TreeSHAP.expectedValue)
+            largestTree = trees.lazy.map(\.splitFeature.count).max() ?? 0
             leftShare = trees.map { tree in tree.left.indices.map { share(tree, $0, tree.left[$0]) } }
             rightShare = trees.map { tree in tree.right.indices.map { share(tree, $0, tree.right[$0]) } }
             nodeCount = trees.map { ($0.splitFeature.isEmpty ? 0 : TreeSHAP.longestPath($0, node: 0, seen: []) + 1) / 2 }
@@ -131,16 +137,16 @@ enum TreeSHAP {
     }
 
     /// Adds tree `t`'s contributions to `phi` (length features + 1; the last
-    /// entry receives the tree's expected value, `expectedValue(tree)`).
+    /// entry receives the tree's expected value).
     /// The trees come through a pointer so the tree is borrowed in place: a
     /// copy costs a dozen reference counts, a tenth of a small tree's walk.
-    static func add(_ trees: UnsafeBufferPointer<RegressionTree>, _ t: Int, of ensemble: Ensemble, expected: Double, x: UnsafePointer<Float>,
+    static func add(_ trees: UnsafeBufferPointer<RegressionTree>, _ t: Int, of ensemble: Ensemble, x: UnsafePointer<Float>,
                     into phi: UnsafeMutablePointer<Double>, features: Int, workspace ws: Workspace) {
         if trees[t].splitFeature.isEmpty {
             phi[features] += trees[t].leafValue[0]
             return
         }
-        phi[features] += expected
+        phi[features] += ensemble.expected[t]
         let n = ensemble.nodeCount[t]
         for u in 0..<trees[t].splitFeature.count { ws.goesLeft[u] = trees[t].goesLeft(node: u, value: x[Int(trees[t].splitFeature[u])]) ? 1 : 0 }
         trees[t].splitFeature.withUnsafeBufferPointer { feature in
@@ -154,15 +160,15 @@ enum TreeSHAP {
                             goesLeft: ws.goesLeft, zero: ws.zero, one: ws.one, phi: phi)
             if n <= 2 {
                 let rule = ensemble.rules2[n]
-                walk.run(nodes: rule.nodes, weights: rule.weights, inner: feature.count, below: ws.below.assumingMemoryBound(to: SIMD2<Double>.self))
+                walk.run(nodes: rule.nodes, weights: rule.weights, inner: feature.count, below: ws.below.bindMemory(to: SIMD2<Double>.self, capacity: features))
             } else if n <= 4 {
                 let rule = ensemble.rules4[n]
-                walk.run(nodes: rule.nodes, weights: rule.weights, inner: feature.count, below: ws.below.assumingMemoryBound(to: SIMD4<Double>.self))
+                walk.run(nodes: rule.nodes, weights: rule.weights, inner: feature.count, below: ws.below.bindMemory(to: SIMD4<Double>.self, capacity: features))
             } else {
                 // The integral is a sum over the nodes: eight at a time, one walk each.
                 for c in ensemble.chunkStart[n]..<ensemble.chunkStart[n + 1] {
                     let rule = ensemble.chunks[c]
-                    walk.run(nodes: rule.nodes, weights: rule.weights, inner: feature.count, below: ws.below.assumingMemoryBound(to: SIMD8<Double>.self))
+                    walk.run(nodes: rule.nodes, weights: rule.weights, inner: feature.count, below: ws.below.bindMemory(to: SIMD8<Double>.self, capacity: features))
                 }
             }
         }}}}}}

@@ -104,27 +104,41 @@ import VisitIntentTestSupport
         return c
     }
 
+    /// Whether a path below `node` splits on one feature twice: the case the
+    /// recursion must unwind and the walk must divide out.
+    static func repeats(_ tree: RegressionTree, _ node: Int32, _ seen: [Int32] = []) -> Bool {
+        if node < 0 { return false }
+        let f = tree.splitFeature[Int(node)]
+        return seen.contains(f) || repeats(tree, tree.left[Int(node)], seen + [f]) || repeats(tree, tree.right[Int(node)], seen + [f])
+    }
+
+    /// The most distinct features on one path: the walk takes ⌈k/2⌉ quadrature nodes.
+    static func widest(_ model: GradientBoostingModel) -> Int {
+        func widest(_ tree: RegressionTree, _ node: Int32, _ seen: Set<Int32>) -> Int {
+            if node < 0 { return seen.count }
+            let s = seen.union([tree.splitFeature[Int(node)]])
+            return max(widest(tree, tree.left[Int(node)], s), widest(tree, tree.right[Int(node)], s))
+        }
+        return model.trees.map { $0.splitFeature.isEmpty ? 0 : widest($0, 0, []) }.max() ?? 0
+    }
+
     /// Deep leaf-wise trees (paths repeat features), NaN rows taking default
-    /// sides, a categorical feature, two and three classes: every entry within
-    /// 1e-12 of the recursion, scaled by the row's largest contribution.
-    @Test(arguments: [(2, 31, 1), (3, 31, 2), (3, 63, 3), (2, 8, 4)])
-    func matchesTheRecursiveAlgorithm(classes: Int, leaves: Int, seed: UInt64) throws {
-        let data = TestSupport.syntheticClassification(rows: 2000, features: 7, classes: classes, seed: seed)
+    /// sides (numeric and categorical), a categorical feature, two and three
+    /// classes, paths needing two, four and eight quadrature nodes: every entry
+    /// within 1e-12 of the recursion, scaled by the row's largest contribution.
+    @Test(arguments: [(2, 31, 1, 7), (3, 31, 2, 7), (3, 63, 3, 7), (2, 8, 4, 7), (3, 127, 5, 16)])
+    func matchesTheRecursiveAlgorithm(classes: Int, leaves: Int, seed: UInt64, features d: Int) throws {
+        let data = TestSupport.syntheticClassification(rows: 2000, features: d, classes: classes, seed: seed)
         var x = data.x
         for r in 0..<x.rows {
-            x[r, 6] = Float(r * 7 % 9)
-            if r % 5 == 0 { x[r, Int(seed) % 6] = .nan }
+            x[r, d - 1] = r % 11 == 0 ? .nan : Float(r * 7 % 9)
+            if r % 5 == 0 { x[r, Int(seed) % (d - 1)] = .nan }
         }
         let (model, _) = try GradientBoostingTrainer(configuration: config {
-            $0.rounds = 12; $0.numLeaves = leaves; $0.minDataInLeaf = 5; $0.categoricalFeatures = [6]
+            $0.rounds = 12; $0.numLeaves = leaves; $0.minDataInLeaf = 5; $0.categoricalFeatures = [d - 1]
         }).fit(TrainingData(x: x, y: data.y, classes: data.classes), seed: seed)
-        // The case TreeSHAP must unwind: a path that splits on one feature twice.
-        func repeats(_ tree: RegressionTree, _ node: Int32, _ seen: [Int32]) -> Bool {
-            if node < 0 { return false }
-            let f = tree.splitFeature[Int(node)]
-            return seen.contains(f) || repeats(tree, tree.left[Int(node)], seen + [f]) || repeats(tree, tree.right[Int(node)], seen + [f])
-        }
-        #expect(model.trees.contains { !$0.splitFeature.isEmpty && repeats($0, 0, []) })
+        #expect(model.trees.contains { !$0.splitFeature.isEmpty && Self.repeats($0, 0) })
+        if d > 8 { #expect((9...16).contains(Self.widest(model)), "paths for one vector of eight nodes") }
         for r in stride(from: 0, to: 2000, by: 37) {
             let row = x.row(r)
             let fast = model.contributions(row), reference = Recursive.contributions(model, row)
@@ -147,12 +161,7 @@ import VisitIntentTestSupport
         let y = (0..<n).map { _ in Int32(rng.uniform() < 0.5 ? 0 : 1) }
         let (model, _) = try GradientBoostingTrainer(configuration: config { $0.rounds = 2; $0.numLeaves = 511; $0.minDataInLeaf = 2; $0.learningRate = 0.5 })
             .fit(TrainingData(x: x, y: y, classes: ["a", "b"]))
-        func widest(_ tree: RegressionTree, _ node: Int32, _ seen: Set<Int32>) -> Int {
-            if node < 0 { return seen.count }
-            let s = seen.union([tree.splitFeature[Int(node)]])
-            return max(widest(tree, tree.left[Int(node)], s), widest(tree, tree.right[Int(node)], s))
-        }
-        #expect(model.trees.map { $0.splitFeature.isEmpty ? 0 : widest($0, 0, []) }.max()! > 16)
+        #expect(Self.widest(model) > 16)
         for r in stride(from: 0, to: n, by: 150) {
             let row = x.row(r)
             let fast = model.contributions(row)[0], reference = Recursive.contributions(model, row)[0]
@@ -165,11 +174,9 @@ import VisitIntentTestSupport
 
     /// Shapley values by enumeration of every feature subset, with the value
     /// function TreeSHAP uses: E[f(x) | x_S], following x on features in S and
-    /// splitting by training cover elsewhere. Trees deep enough to split on a
-    /// feature twice along a path.
-    @Test func matchesShapleyValuesByEnumeration() throws {
-        let data = TestSupport.syntheticClassification(rows: 800, features: 6, classes: 2, seed: 27)
-        let (model, _) = try GradientBoostingTrainer(configuration: config { $0.rounds = 4; $0.numLeaves = 20; $0.minDataInLeaf = 5 }).fit(data)
+    /// splitting by training cover elsewhere (half and half under a node of no
+    /// cover); the base column is E[f] plus the initial score.
+    func expectShapleyValues(_ model: GradientBoostingModel, rows x: Matrix<Float>, by step: Int) {
         func value(_ tree: RegressionTree, _ node: Int32, _ x: [Float], _ subset: Set<Int>) -> Double {
             if node < 0 { return tree.leafValue[Int(~node)] }
             let n = Int(node), f = Int(tree.splitFeature[n])
@@ -178,10 +185,12 @@ import VisitIntentTestSupport
                 + Recursive.share(tree, n, tree.right[n]) * value(tree, tree.right[n], x, subset)
         }
         func factorial(_ k: Int) -> Double { k <= 1 ? 1 : Double(k) * factorial(k - 1) }
-        let d = 6
-        for r in stride(from: 0, to: 800, by: 53) {
-            let x = data.x.row(r)
-            let phi = model.contributions(x)[0]
+        let d = x.columns
+        let base = model.initialScores[0] + model.trees.reduce(0) { $0 + value($1, $1.splitFeature.isEmpty ? ~0 : 0, [], []) }
+        for r in stride(from: 0, to: x.rows, by: step) {
+            let row = x.row(r)
+            let phi = model.contributions(row)[0]
+            #expect(abs(phi[d] - base) < 1e-10, "row \(r) base: \(phi[d]) vs \(base)")
             for i in 0..<d {
                 let others = (0..<d).filter { $0 != i }
                 var expected = 0.0
@@ -189,11 +198,45 @@ import VisitIntentTestSupport
                     let s = Set(others.enumerated().filter { mask >> $0.offset & 1 == 1 }.map(\.element))
                     let weight = factorial(s.count) * factorial(d - s.count - 1) / factorial(d)
                     for tree in model.trees where !tree.splitFeature.isEmpty {
-                        expected += weight * (value(tree, 0, x, s.union([i])) - value(tree, 0, x, s))
+                        expected += weight * (value(tree, 0, row, s.union([i])) - value(tree, 0, row, s))
                     }
                 }
                 #expect(abs(phi[i] - expected) < 1e-10, "row \(r) feature \(i): \(phi[i]) vs \(expected)")
             }
+        }
+    }
+
+    /// Trees deep enough to split on a feature twice along a path.
+    @Test func matchesShapleyValuesByEnumeration() throws {
+        let data = TestSupport.syntheticClassification(rows: 800, features: 6, classes: 2, seed: 27)
+        let (model, _) = try GradientBoostingTrainer(configuration: config { $0.rounds = 4; $0.numLeaves = 20; $0.minDataInLeaf = 5 }).fit(data)
+        #expect(model.trees.contains { !$0.splitFeature.isEmpty && Self.repeats($0, 0) })
+        expectShapleyValues(model, rows: data.x, by: 53)
+    }
+
+    /// Children of no training cover (z = 0 on the path, where the recursion
+    /// would divide 0 by 0) and nodes of no cover (shares of ½): the model's
+    /// counts zeroed in its JSON, then the enumeration again.
+    @Test func zeroCoverMatchesShapleyValuesByEnumeration() throws {
+        let data = TestSupport.syntheticClassification(rows: 800, features: 5, classes: 2, seed: 31)
+        let (trained, _) = try GradientBoostingTrainer(configuration: config { $0.rounds = 3; $0.numLeaves = 12; $0.minDataInLeaf = 5 }).fit(data)
+        var json = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(trained)) as? [String: Any])
+        var trees = try #require(json["trees"] as? [[String: Any]])
+        for t in trees.indices {
+            var leafCount = try #require(trees[t]["leaf_count"] as? [Int]), nodeCount = try #require(trees[t]["node_count"] as? [Int])
+            for l in leafCount.indices where l % 3 == t % 3 { leafCount[l] = 0 }
+            if nodeCount.count > 2 { nodeCount[nodeCount.count - 1] = 0 }
+            trees[t]["leaf_count"] = leafCount
+            trees[t]["node_count"] = nodeCount
+        }
+        json["trees"] = trees
+        let model = try JSONDecoder().decode(GradientBoostingModel.self, from: JSONSerialization.data(withJSONObject: json))
+        expectShapleyValues(model, rows: data.x, by: 41)
+        for r in stride(from: 0, to: 800, by: 41) {
+            let phi = model.contributions(data.x.row(r))[0]
+            #expect(phi.allSatisfy { $0.isFinite })
+            let raw = try model.rawScores(Matrix(rows: 1, columns: 5, storage: data.x.row(r)), threads: 1)[0]
+            #expect(abs(phi.reduce(0, +) - raw) < 1e-9)
         }
     }
 }
