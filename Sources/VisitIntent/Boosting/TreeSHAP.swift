@@ -44,7 +44,7 @@ enum TreeSHAP {
         var leftShare: [[Double]]
         var rightShare: [[Double]]
         /// Gauss–Legendre nodes for tree `t`: `⌈k/2⌉` for its longest path of `k` distinct features.
-        var nodeCount: [Int]
+        var quadratureNodes: [Int]
         /// The `n`-node rule on [0, 1] for `n ≤ 2` and `n ≤ 4` as one padded
         /// vector, and for every `n` in chunks of eight at `chunkStart[n]`.
         /// Padding lanes weigh 0 and sit at t = ½, where no factor `F` is 0
@@ -55,16 +55,12 @@ enum TreeSHAP {
         var chunkStart: [Int] = []
 
         init(_ trees: [RegressionTree]) {
-            func share(_ tree: RegressionTree, _ u: Int, _ child: Int32) -> Double {
-                let total = Double(tree.nodeCount[u])
-                return total > 0 ? TreeSHAP.cover(tree, child) / total : 0.5
-            }
             expected = trees.map(TreeSHAP.expectedValue)
             largestTree = trees.lazy.map(\.splitFeature.count).max() ?? 0
-            leftShare = trees.map { tree in tree.left.indices.map { share(tree, $0, tree.left[$0]) } }
-            rightShare = trees.map { tree in tree.right.indices.map { share(tree, $0, tree.right[$0]) } }
-            nodeCount = trees.map { ($0.splitFeature.isEmpty ? 0 : TreeSHAP.longestPath($0, node: 0, seen: []) + 1) / 2 }
-            for n in 0...max(4, nodeCount.max() ?? 0) {
+            leftShare = trees.map { tree in tree.left.indices.map { TreeSHAP.share(tree, $0, tree.left[$0]) } }
+            rightShare = trees.map { tree in tree.right.indices.map { TreeSHAP.share(tree, $0, tree.right[$0]) } }
+            quadratureNodes = trees.map { ($0.splitFeature.isEmpty ? 0 : TreeSHAP.longestPath($0, node: 0, seen: []) + 1) / 2 }
+            for n in 0...max(4, quadratureNodes.max() ?? 0) {
                 let rule: (nodes: [Double], weights: [Double]) = n == 0 ? ([], []) : TreeSHAP.gaussLegendre(n)
                 if n <= 2 { rules2.append((Self.padded(rule.nodes, from: 0, fill: 0.5), Self.padded(rule.weights, from: 0, fill: 0))) }
                 if n <= 4 { rules4.append((Self.padded(rule.nodes, from: 0, fill: 0.5), Self.padded(rule.weights, from: 0, fill: 0))) }
@@ -147,7 +143,7 @@ enum TreeSHAP {
             return
         }
         phi[features] += ensemble.expected[t]
-        let n = ensemble.nodeCount[t]
+        let n = ensemble.quadratureNodes[t]
         for u in 0..<trees[t].splitFeature.count { ws.goesLeft[u] = trees[t].goesLeft(node: u, value: x[Int(trees[t].splitFeature[u])]) ? 1 : 0 }
         trees[t].splitFeature.withUnsafeBufferPointer { feature in
         trees[t].left.withUnsafeBufferPointer { leftChild in
@@ -233,12 +229,16 @@ enum TreeSHAP {
     }
 
     static func expectedValue(_ tree: RegressionTree, node: Int) -> Double {
-        let total = Double(tree.nodeCount[node])
         func part(_ child: Int32) -> Double {
-            let share = total > 0 ? cover(tree, child) / total : 0.5
-            return share * (child < 0 ? tree.leafValue[Int(~child)] : expectedValue(tree, node: Int(child)))
+            share(tree, node, child) * (child < 0 ? tree.leafValue[Int(~child)] : expectedValue(tree, node: Int(child)))
         }
         return part(tree.left[node]) + part(tree.right[node])
+    }
+
+    /// The share of node `u`'s training cover that goes to `child` (half when `u` has none).
+    static func share(_ tree: RegressionTree, _ u: Int, _ child: Int32) -> Double {
+        let total = Double(tree.nodeCount[u])
+        return total > 0 ? cover(tree, child) / total : 0.5
     }
 
     /// The model's `Ensemble`, built on the first explained row: scoring
