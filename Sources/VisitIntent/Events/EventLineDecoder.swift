@@ -101,8 +101,10 @@ struct EventLineDecoder {
         self.consent = consent
     }
 
-    /// Rows appended after this go to a new table: forget the codes of the last one.
+    /// Rows appended after this go to a new table: forget the codes of the last one
+    /// (the last table's pending rows must have been flushed).
     mutating func startTable() {
+        precondition(pending.isEmpty, "rows of the last table were not flushed")
         pool.nextTable()
         idPool.nextTable()
     }
@@ -120,9 +122,13 @@ struct EventLineDecoder {
     /// Reads `line` into `table` and counts it in `summary`; false (nothing
     /// changed) when the line must go through the full path.
     mutating func append(_ line: UnsafeBufferPointer<UInt8>, to table: inout EventTable, summary: inout EventReader.Summary) -> Bool {
-        if pool.strings.count > 500_000 || pool.bytes > 64 << 20 { reset() }
+        if pool.strings.count > 500_000 || pool.bytes > 64 << 20 {
+            flush(into: &table)  // pending rows hold codes of the pools about to go
+            reset()
+        }
         // A line adds at most two ids: forget them all before the memo could fill (and empty itself) mid-line.
         if ids.count + 2 > Self.idLimit || idPool.bytes > 64 << 20 {
+            flush(into: &table)
             ids.removeAll()
             idPool = Strings(unique: true)
         }
@@ -356,6 +362,18 @@ struct EventLineDecoder {
         return made
     }
 
+    /// The pseudonym code of a raw id, as `lookup` would give it, hashing the
+    /// bytes themselves (no `String` of the raw id); nil when they are not UTF-8.
+    @inline(__always) private static func pseudonymCode(_ memo: inout ByteMemo<Int32>, _ key: UnsafeBufferPointer<UInt8>, _ pool: inout Strings,
+                                                        _ pseudonymizer: Pseudonymizer) -> Int32? {
+        let h = ByteMemo<Int32>.hash(key)
+        if let e = memo.find(key, hash: h) { return memo.values[e] }
+        guard key.allSatisfy({ $0 < 0x80 }) || String(validating: key, as: UTF8.self) != nil else { return nil }
+        let code = pool.code(pseudonymizer.pseudonym(utf8: key))
+        memo.insert(key, hash: h, value: code)
+        return code
+    }
+
     // MARK: Committing
 
     private mutating func commit(_ line: UnsafeBufferPointer<UInt8>, _ v: UnsafeBufferPointer<Value>, to table: inout EventTable,
@@ -409,9 +427,15 @@ struct EventLineDecoder {
         switch s.kind {
         case .absent, .null: break
         case .number:
-            guard let x = Double(String(decoding: UnsafeBufferPointer(rebasing: line[s.start..<(s.start + s.count)]), as: UTF8.self)),
-                  x.isFinite, x >= 0, x <= 100 else { return false }
-            scroll = Float(x)
+            let digits = UnsafeBufferPointer(rebasing: line[s.start..<(s.start + s.count)])
+            if digits.count <= 3, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) {  // "0"…"100", the usual case: no `String`
+                let x = digits.reduce(0) { $0 * 10 + Int($1 - 48) }
+                guard x <= 100 else { return false }
+                scroll = Float(x)
+            } else {
+                guard let x = Double(String(decoding: digits, as: UTF8.self)), x.isFinite, x >= 0, x <= 100 else { return false }
+                scroll = Float(x)
+            }
         default: return false
         }
 
@@ -430,10 +454,10 @@ struct EventLineDecoder {
             }) else { return nil }
             if url.count == 0 && nameKey.elementsEqual(Self.pageView) { return nil }  // a page view needs a URL
             var r = Row(kind: kindAndName.0, otherName: kindAndName.1)
-            guard let visitorCode = Self.lookup(&ids, key(visitor), &idPool, { pool, raw in pool.code(pseudonymizer.pseudonym(raw)) }) else { return nil }
+            guard let visitorCode = Self.pseudonymCode(&ids, key(visitor), &idPool, pseudonymizer) else { return nil }
             r.visitor = visitorCode
             if (session.kind == .string || session.kind == .number) && session.count > 0 {
-                guard let c = Self.lookup(&ids, key(session), &idPool, { pool, raw in pool.code(pseudonymizer.pseudonym(raw)) }) else { return nil }
+                guard let c = Self.pseudonymCode(&ids, key(session), &idPool, pseudonymizer) else { return nil }
                 r.session = c
             }
             var page = Page(path: 0, host: 0, source: 0, medium: 0, campaign: 0, present: false)
@@ -498,29 +522,74 @@ struct EventLineDecoder {
             return true
         default: break
         }
-        table.visitor.append(idPool.tableCode(row.visitor, &table))
-        table.session.append(idPool.tableCode(row.session, &table))
-        table.time.append(time.epochMilliseconds)
-        table.utcOffset.append(time.utcOffsetMinutes)
-        table.kind.append(row.kind)
-        table.otherName.append(pool.tableCode(row.otherName, &table))
-        table.path.append(pool.tableCode(row.path, &table))
-        table.host.append(pool.tableCode(row.host, &table))
-        table.referrerHost.append(pool.tableCode(row.referrerHost, &table))
-        table.device.append(row.device)
-        table.source.append(pool.tableCode(row.source, &table))
-        table.medium.append(pool.tableCode(row.medium, &table))
-        table.campaign.append(pool.tableCode(row.campaign, &table))
-        table.country.append(pool.tableCode(row.country, &table))
-        table.region.append(pool.tableCode(row.region, &table))
-        table.gender.append(pool.tableCode(row.gender, &table))
-        table.ageBand.append(pool.tableCode(row.ageBand, &table))
-        table.consent.append(consentFlag)
-        table.engagementMs.append(engagement)
-        table.scrollPct.append(scroll)
-        table.searched.append(row.searched)
+        pending.append(Pending(row: row, time: time.epochMilliseconds, utcOffset: time.utcOffsetMinutes, consent: consentFlag,
+                               engagementMs: engagement, scrollPct: scroll))
+        if pending.count >= Self.pendingLimit { flush(into: &table) }
         summary.kept += 1
         return true
+    }
+
+    /// Rows decoded and not yet in the table: appended column by column in
+    /// batches (21 appends a row, each checking its array, cost more than the
+    /// memo lookups).
+    private var pending: [Pending] = []
+    private static let pendingLimit = 1024
+
+    private struct Pending {
+        var row: Row
+        var time: Int64
+        var utcOffset: Int16
+        var consent: Int8
+        var engagementMs: Int32
+        var scrollPct: Float
+    }
+
+    /// Appends the decoded rows still pending to `table`; the caller calls it
+    /// before appending a row of its own and when the part ends.
+    mutating func flush(into table: inout EventTable) {
+        if pending.isEmpty { return }
+        // Table codes first, row by row in field order: strings enter the table's pool
+        // in the order row-by-row appends interned them, so the codes do not change.
+        for i in pending.indices {
+            var r = pending[i].row
+            r.visitor = idPool.tableCode(r.visitor, &table)
+            r.session = idPool.tableCode(r.session, &table)
+            r.otherName = pool.tableCode(r.otherName, &table)
+            r.path = pool.tableCode(r.path, &table)
+            r.host = pool.tableCode(r.host, &table)
+            r.referrerHost = pool.tableCode(r.referrerHost, &table)
+            r.source = pool.tableCode(r.source, &table)
+            r.medium = pool.tableCode(r.medium, &table)
+            r.campaign = pool.tableCode(r.campaign, &table)
+            r.country = pool.tableCode(r.country, &table)
+            r.region = pool.tableCode(r.region, &table)
+            r.gender = pool.tableCode(r.gender, &table)
+            r.ageBand = pool.tableCode(r.ageBand, &table)
+            pending[i].row = r
+        }
+        let rows = pending
+        table.visitor.append(contentsOf: rows.lazy.map(\.row.visitor))
+        table.session.append(contentsOf: rows.lazy.map(\.row.session))
+        table.time.append(contentsOf: rows.lazy.map(\.time))
+        table.utcOffset.append(contentsOf: rows.lazy.map(\.utcOffset))
+        table.kind.append(contentsOf: rows.lazy.map(\.row.kind))
+        table.otherName.append(contentsOf: rows.lazy.map(\.row.otherName))
+        table.path.append(contentsOf: rows.lazy.map(\.row.path))
+        table.host.append(contentsOf: rows.lazy.map(\.row.host))
+        table.referrerHost.append(contentsOf: rows.lazy.map(\.row.referrerHost))
+        table.device.append(contentsOf: rows.lazy.map(\.row.device))
+        table.source.append(contentsOf: rows.lazy.map(\.row.source))
+        table.medium.append(contentsOf: rows.lazy.map(\.row.medium))
+        table.campaign.append(contentsOf: rows.lazy.map(\.row.campaign))
+        table.country.append(contentsOf: rows.lazy.map(\.row.country))
+        table.region.append(contentsOf: rows.lazy.map(\.row.region))
+        table.gender.append(contentsOf: rows.lazy.map(\.row.gender))
+        table.ageBand.append(contentsOf: rows.lazy.map(\.row.ageBand))
+        table.consent.append(contentsOf: rows.lazy.map(\.consent))
+        table.engagementMs.append(contentsOf: rows.lazy.map(\.engagementMs))
+        table.scrollPct.append(contentsOf: rows.lazy.map(\.scrollPct))
+        table.searched.append(contentsOf: rows.lazy.map(\.row.searched))
+        pending.removeAll(keepingCapacity: true)
     }
 
     /// A line's decoder codes, before they go to the table.

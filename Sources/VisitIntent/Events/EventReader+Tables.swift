@@ -7,11 +7,11 @@ extension EventReader {
     /// mark, any error, anything unusual), so events, errors, skip counts and
     /// consent counts are those of `forEachEvent(bytes:)`. Line numbers in
     /// errors start at `firstLine`.
-    func appendJSONLines(bytes: [UInt8], name: String, firstLine: Int, admission: inout Admission, decoder: inout EventLineDecoder,
+    func appendJSONLines(bytes all: UnsafeBufferPointer<UInt8>, name: String, firstLine: Int, admission: inout Admission, decoder: inout EventLineDecoder,
                          into table: inout EventTable) throws -> Summary {
         var summary = Summary()
         decoder.startTable()
-        try bytes.withUnsafeBufferPointer { all in
+        try {
             guard let base = all.baseAddress else { return }
             var start = 0, line = firstLine
             while start < all.count {
@@ -19,6 +19,7 @@ extension EventReader {
                 var stop = end
                 if stop > start && all[stop - 1] == 0x0D { stop -= 1 }
                 if stop - start > options.maxLineBytes || !decoder.append(UnsafeBufferPointer(rebasing: all[start..<stop]), to: &table, summary: &summary) {
+                    decoder.flush(into: &table)  // rows before this line go first
                     summary.merge(try forEachEvent(bytes: Array(all[start..<end]), name: name, firstLine: line, admission: &admission) {
                         table.append($0, visitorPseudonym: $0.visitorId!)
                     })
@@ -26,7 +27,8 @@ extension EventReader {
                 start = end + 1
                 line += 1
             }
-        }
+        }()
+        decoder.flush(into: &table)
         return summary
     }
 }

@@ -39,6 +39,55 @@ extension EventTable {
         searched.append(source.searched[r])
     }
 
+    /// Appends rows `rows` of `source`, in that order: the same table as
+    /// `append(row:of:remap:)` row by row. Strings not yet in `remap` are
+    /// interned in a first pass in row and field order (so codes do not
+    /// change); the columns are then gathered one at a time, which costs a
+    /// third of the row-by-row appends (21 arrays each checked per row).
+    public mutating func append(rows: UnsafeBufferPointer<Int32>, of source: EventTable, remap: inout [Int32]) {
+        if rows.isEmpty { return }
+        let strings: [KeyPath<EventTable, [Int32]>] = [\.visitor, \.session, \.otherName, \.path, \.host, \.referrerHost,
+                                                       \.source, \.medium, \.campaign, \.country, \.region, \.gender, \.ageBand]
+        remap.withUnsafeMutableBufferPointer { remap in
+            let columns = strings.map { source[keyPath: $0] }
+            for r in rows {
+                for column in columns {
+                    let c = Int(column[Int(r)])
+                    if remap[c] < 0 { remap[c] = pool.intern(source.pool[Int32(c)]) }
+                }
+            }
+        }
+        @inline(__always) func gather<T>(_ into: inout [T], _ from: [T]) {
+            from.withUnsafeBufferPointer { f in for r in rows { into.append(f[Int(r)]) } }
+        }
+        @inline(__always) func gatherCodes(_ into: inout [Int32], _ from: [Int32]) {
+            remap.withUnsafeBufferPointer { m in
+                from.withUnsafeBufferPointer { f in for r in rows { into.append(m[Int(f[Int(r)])]) } }
+            }
+        }
+        gatherCodes(&visitor, source.visitor)
+        gatherCodes(&session, source.session)
+        gather(&time, source.time)
+        gather(&utcOffset, source.utcOffset)
+        gather(&kind, source.kind)
+        gatherCodes(&otherName, source.otherName)
+        gatherCodes(&path, source.path)
+        gatherCodes(&host, source.host)
+        gatherCodes(&referrerHost, source.referrerHost)
+        gather(&device, source.device)
+        gatherCodes(&self.source, source.source)
+        gatherCodes(&medium, source.medium)
+        gatherCodes(&campaign, source.campaign)
+        gatherCodes(&country, source.country)
+        gatherCodes(&region, source.region)
+        gatherCodes(&gender, source.gender)
+        gatherCodes(&ageBand, source.ageBand)
+        gather(&consent, source.consent)
+        gather(&engagementMs, source.engagementMs)
+        gather(&scrollPct, source.scrollPct)
+        gather(&searched, source.searched)
+    }
+
     /// Appends every row of `source`.
     public mutating func append(_ source: EventTable) {
         var remap = Self.remap(for: source)

@@ -104,22 +104,33 @@ public struct PipelinedReader {
                       decoder: EventLineDecoder(pseudonymizer: partReader.pseudonymizer, consent: partReader.options.consent))
         }
         let pageURLs = PageURLMemo()  // parts that build tables parse each page's URL once, not once per part
-        var carry: [UInt8] = []
+        // One buffer for the whole file, read into directly: the carried-over partial
+        // line at its front, then the next block. (Reading into `Data`, joining it to
+        // the carry and copying out each part cost three copies of the file and the
+        // page faults of fresh 8 MB arrays.)
+        var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 2 * blockBytes, alignment: 64)
+        defer { buffer.deallocate() }
+        var held = 0  // bytes at the front of `buffer`: the carry, then what was read
         var nextLine = 1
         var atEnd = false
         while !atEnd {
-            let data = try file.read(upToCount: blockBytes) ?? Data()
-            atEnd = data.isEmpty
-            var block = carry
-            block.append(contentsOf: data)
-            if block.isEmpty { break }
-            var cut = block.count
+            if buffer.count - held < blockBytes {  // a line longer than a block: grow
+                let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: 2 * buffer.count, alignment: 64)
+                bigger.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[0..<held]))
+                buffer.deallocate()
+                buffer = bigger
+            }
+            let got = try Self.read(file, into: UnsafeMutableRawBufferPointer(rebasing: buffer[held..<(held + blockBytes)]), path: path)
+            atEnd = got == 0
+            held += got
+            if held == 0 { break }
+            let bytes = UnsafeBufferPointer(start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: held)
+            var cut = held
             if !atEnd {
-                guard let last = block.lastIndex(of: 0x0A) else { carry = block; continue }
+                guard let last = bytes.lastIndex(of: 0x0A) else { continue }
                 cut = last + 1
             }
-            carry = Array(block[cut...])
-            block.removeSubrange(cut...)
+            let block = UnsafeBufferPointer(rebasing: bytes[0..<cut])
             // Part boundaries just after a line end, near equal sizes; two parts per thread,
             // claimed in turn, so a thread slowed by the consumer does not hold the others up.
             let partCount = threads > 1 ? 2 * threads : 1
@@ -143,7 +154,7 @@ public struct PipelinedReader {
                         var events = Batch()
                         events.share(pageURLs)
                         do {
-                            out[k].summary = try events.read(bytes: Array(block[starts[k]..<starts[k + 1]]), name: path, firstLine: firstLines[k],
+                            out[k].summary = try events.read(bytes: UnsafeBufferPointer(rebasing: block[starts[k]..<starts[k + 1]]), name: path, firstLine: firstLines[k],
                                                              reader: partReader, state: &state[worker])
                         } catch {
                             out[k].error = error
@@ -152,6 +163,9 @@ public struct PipelinedReader {
                     }
                 }
             }
+            // The carry moves to the front before the parts go over (they own their events).
+            held -= cut
+            if held > 0 { memmove(buffer.baseAddress!, buffer.baseAddress! + cut, held) }
             for part in results {
                 // A part goes over whole (a few thousand events): copying it into batches retained every string.
                 if part.events.count > 0, !queue.put(.events(part.events, path)) { throw Cancelled() }
@@ -161,21 +175,34 @@ public struct PipelinedReader {
         }
     }
 
+    /// Fills `into` from `file` as far as it goes; fewer bytes only at the end of the file.
+    static func read(_ file: FileHandle, into: UnsafeMutableRawBufferPointer, path: String) throws -> Int {
+        var got = 0
+        while got < into.count {
+            let n = Foundation.read(file.fileDescriptor, into.baseAddress! + got, into.count - got)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw InputError(file: path, reason: .unreadable, detail: String(cString: strerror(errno)))
+            }
+            if n == 0 { break }
+            got += n
+        }
+        return got
+    }
+
     /// Newlines in `bytes[range]`. On the one reading thread that feeds both
     /// decoders, so found with `memchr` (vectorised): a byte loop took a
     /// twentieth of batch scoring's CPU, all of it serial.
-    static func lineEnds(in bytes: [UInt8], _ range: Range<Int>) -> Int {
-        bytes.withUnsafeBufferPointer { b in
-            guard let base = b.baseAddress, !range.isEmpty else { return 0 }
-            var count = 0
-            var p = UnsafeRawPointer(base + range.lowerBound)
-            let end = UnsafeRawPointer(base + range.upperBound)
-            while p < end, let q = memchr(p, 0x0A, end - p) {
-                count += 1
-                p = UnsafeRawPointer(q) + 1
-            }
-            return count
+    static func lineEnds(in b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
+        guard let base = b.baseAddress, !range.isEmpty else { return 0 }
+        var count = 0
+        var p = UnsafeRawPointer(base + range.lowerBound)
+        let end = UnsafeRawPointer(base + range.upperBound)
+        while p < end, let q = memchr(p, 0x0A, end - p) {
+            count += 1
+            p = UnsafeRawPointer(q) + 1
         }
+        return count
     }
 
     enum Item<Batch>: @unchecked Sendable {
@@ -232,7 +259,7 @@ protocol EventBatch {
     /// Parsed URLs shared by the batches of one read.
     mutating func share(_ pageURLs: PageURLMemo)
     /// Reads a part of a JSON Lines file (its first line numbered `firstLine`).
-    mutating func read(bytes: [UInt8], name: String, firstLine: Int, reader: EventReader, state: inout PartState) throws -> EventReader.Summary
+    mutating func read(bytes: UnsafeBufferPointer<UInt8>, name: String, firstLine: Int, reader: EventReader, state: inout PartState) throws -> EventReader.Summary
 }
 
 /// What a reading thread keeps from one part of a file to the next: memos
@@ -245,8 +272,8 @@ struct PartState {
 extension Array: EventBatch where Element == RawEvent {
     mutating func add(_ event: RawEvent) { append(event) }
     mutating func share(_ pageURLs: PageURLMemo) {}
-    mutating func read(bytes: [UInt8], name: String, firstLine: Int, reader: EventReader, state: inout PartState) throws -> EventReader.Summary {
-        try reader.forEachEvent(bytes: bytes, name: name, firstLine: firstLine, admission: &state.admission) { append($0) }
+    mutating func read(bytes: UnsafeBufferPointer<UInt8>, name: String, firstLine: Int, reader: EventReader, state: inout PartState) throws -> EventReader.Summary {
+        try reader.forEachEvent(bytes: [UInt8](bytes), name: name, firstLine: firstLine, admission: &state.admission) { append($0) }
     }
 }
 
@@ -254,7 +281,7 @@ extension EventTable: EventBatch {
     mutating func add(_ event: RawEvent) { append(event, visitorPseudonym: event.visitorId!) }
     mutating func share(_ pageURLs: PageURLMemo) { self.pageURLs = pageURLs }
     /// Lines go straight to the columns (`EventLineDecoder`), the full path taking the others.
-    mutating func read(bytes: [UInt8], name: String, firstLine: Int, reader: EventReader, state: inout PartState) throws -> EventReader.Summary {
+    mutating func read(bytes: UnsafeBufferPointer<UInt8>, name: String, firstLine: Int, reader: EventReader, state: inout PartState) throws -> EventReader.Summary {
         try reader.appendJSONLines(bytes: bytes, name: name, firstLine: firstLine, admission: &state.admission, decoder: &state.decoder, into: &self)
     }
 }

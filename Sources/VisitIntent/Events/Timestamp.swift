@@ -42,13 +42,18 @@ public struct Timestamp: Sendable, Equatable, Comparable, Hashable {
     /// of `T`, fractions of any length) or a string of digits (epoch ms).
     /// Returns `nil` for anything else, including out-of-range fields.
     public static func parse<C: Collection>(_ bytes: C) -> Timestamp? where C.Element == UInt8 {
-        let b = Array(bytes)
+        if let parsed = bytes.withContiguousStorageIfAvailable({ parse($0) }) { return parsed }
+        return Array(bytes).withUnsafeBufferPointer { parse($0) }
+    }
+
+    /// The same on bytes in place: the decoder's path, once per event, so no copy.
+    public static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Timestamp? {
         if b.isEmpty { return nil }
         if b.allSatisfy({ $0 >= 48 && $0 <= 57 }) || (b[0] == UInt8(ascii: "-") && b.count > 1 && b.dropFirst().allSatisfy({ $0 >= 48 && $0 <= 57 })) {
             guard b.count <= 18, let value = Int64(String(decoding: b, as: UTF8.self)), plausibleMilliseconds.contains(value) else { return nil }
             return Timestamp(epochMilliseconds: value)
         }
-        func digits(_ start: Int, _ count: Int) -> Int? {
+        @inline(__always) func digits(_ start: Int, _ count: Int) -> Int? {
             guard start + count <= b.count else { return nil }
             var v = 0
             for i in start..<(start + count) {

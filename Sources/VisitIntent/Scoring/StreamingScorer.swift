@@ -113,40 +113,62 @@ public final class StreamingScorer {
         var tableIndex = Int32(tables.count)
         tables.append(table)
         var slotOf = [Int32](repeating: -1, count: table.pool.strings.count)
+        // The per-event state is moved into locals for the loop (and back around a flush):
+        // as a class's properties, every access was checked for exclusivity at run time.
+        var state = takeState()
+        defer { putState(state) }
         for r in 0..<table.count {
             let code = Int(table.visitor[r]), t = table.time[r]
             counted.events += 1
             if slotOf[code] < 0 {
                 let slot = slots.intern(table.pool[Int32(code)]) - 1
                 slotOf[code] = slot
-                if Int(slot) == lastSeen.count {
-                    lastSeen.append(.min)
-                    scoredUntil.append(.min)
+                if Int(slot) == state.lastSeen.count {
+                    state.lastSeen.append(.min)
+                    state.scoredUntil.append(.min)
                 }
             }
             let slot = Int(slotOf[code])
             // An event of an already-scored visitor within the timeout of its last scored session
             // belongs to that session: the input is out of order, and scoring on would split it.
-            if scoredUntil[slot] != .min, t <= scoredUntil[slot] + timeoutMs, lastSeen[slot] == .min {
+            if state.scoredUntil[slot] != .min, t <= state.scoredUntil[slot] + timeoutMs, state.lastSeen[slot] == .min {
                 worker.stop()  // nothing more is written once this error is thrown
                 throw Failure.notTimeOrdered(file: file, event: counted.events)
             }
-            bufferTable.append(tableIndex)
-            bufferRow.append(Int32(r))
-            bufferSlots.append(Int32(slot))
-            lastSeen[slot] = max(lastSeen[slot], t)
+            state.bufferTable.append(tableIndex)
+            state.bufferRow.append(Int32(r))
+            state.bufferSlots.append(Int32(slot))
+            state.lastSeen[slot] = max(state.lastSeen[slot], t)
             maxTime = max(maxTime, t)
-            counted.peakBufferedEvents = max(counted.peakBufferedEvents, bufferSlots.count)
-            if bufferSlots.count >= nextFlush {
+            counted.peakBufferedEvents = max(counted.peakBufferedEvents, state.bufferSlots.count)
+            if state.bufferSlots.count >= nextFlush {
+                putState(state)
                 try flush(idleBefore: maxTime - timeoutMs)
+                state = takeState()
                 // Visitors still active stay buffered: wait for another chunk before scanning again,
                 // so a long-running visitor cannot make every event rescan the buffer.
-                nextFlush = bufferSlots.count + options.chunkEvents
+                nextFlush = state.bufferSlots.count + options.chunkEvents
                 // The flush carried the open events over into a table of their own; this one's rest follows.
                 tableIndex = Int32(tables.count)
                 tables.append(table)
             }
         }
+    }
+
+    /// The buffered events' per-event arrays and the per-slot times, as `add` holds them in its loop.
+    private struct LoopState {
+        var bufferTable: [Int32], bufferRow: [Int32], bufferSlots: [Int32]
+        var lastSeen: [Int64], scoredUntil: [Int64]
+    }
+
+    private func takeState() -> LoopState {
+        defer { bufferTable = []; bufferRow = []; bufferSlots = []; lastSeen = []; scoredUntil = [] }
+        return LoopState(bufferTable: bufferTable, bufferRow: bufferRow, bufferSlots: bufferSlots, lastSeen: lastSeen, scoredUntil: scoredUntil)
+    }
+
+    private func putState(_ s: LoopState) {
+        bufferTable = s.bufferTable; bufferRow = s.bufferRow; bufferSlots = s.bufferSlots
+        lastSeen = s.lastSeen; scoredUntil = s.scoredUntil
     }
 
     /// Scores everything still buffered and writes pending rows.
@@ -164,26 +186,37 @@ public final class StreamingScorer {
         var closed = EventTable(), open = EventTable()
         var openSlots: [Int32] = []
         var closedSlots: [Int32] = []  // by the closed table's visitor code
-        // Buffered rows follow their tables' order: take each table once (passing
-        // `tables[t]` per row retained and released its two dozen arrays every time).
+        // Buffered rows follow their tables' order: take each table's run of rows at once
+        // (passing `tables[t]` per row retained and released its two dozen arrays every time).
+        var closedRows: [Int32] = [], openRows: [Int32] = [], closedRowSlots: [Int32] = []
         var k = 0
         while k < bufferSlots.count {
             let t = Int(bufferTable[k])
             let source = tables[t]
-            var closedRemap = EventTable.remap(for: source), openRemap = closedRemap
+            closedRows.removeAll(keepingCapacity: true)
+            openRows.removeAll(keepingCapacity: true)
+            closedRowSlots.removeAll(keepingCapacity: true)
             while k < bufferSlots.count && Int(bufferTable[k]) == t {
-                let slot = Int(bufferSlots[k]), r = Int(bufferRow[k])
-                if lastSeen[slot] < cutoff {
-                    closed.append(row: r, of: source, remap: &closedRemap)
-                    let code = Int(closed.visitor[closed.count - 1])
-                    if code >= closedSlots.count { closedSlots.append(contentsOf: repeatElement(-1, count: code + 1 - closedSlots.count)) }
-                    closedSlots[code] = Int32(slot)
+                let slot = bufferSlots[k]
+                if lastSeen[Int(slot)] < cutoff {
+                    closedRows.append(bufferRow[k])
+                    closedRowSlots.append(slot)
                 } else {
-                    open.append(row: r, of: source, remap: &openRemap)
-                    openSlots.append(Int32(slot))
+                    openRows.append(bufferRow[k])
+                    openSlots.append(slot)
                 }
                 k += 1
             }
+            let first = closed.count
+            var remap = EventTable.remap(for: source)
+            closedRows.withUnsafeBufferPointer { closed.append(rows: $0, of: source, remap: &remap) }
+            for (j, slot) in closedRowSlots.enumerated() {
+                let code = Int(closed.visitor[first + j])
+                if code >= closedSlots.count { closedSlots.append(contentsOf: repeatElement(-1, count: code + 1 - closedSlots.count)) }
+                closedSlots[code] = slot
+            }
+            remap = EventTable.remap(for: source)
+            openRows.withUnsafeBufferPointer { open.append(rows: $0, of: source, remap: &remap) }
         }
         for slot in bufferSlots {
             let last = lastSeen[Int(slot)]

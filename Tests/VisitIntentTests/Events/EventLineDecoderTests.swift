@@ -125,7 +125,7 @@ import VisitIntentTestSupport
         try Self.expectSame(all, "all lines: the first error")
         // Bytes that are not UTF-8: in a kept value, a title, an unknown key's value, a country.
         for bad: [UInt8] in [[0xC3, 0x28], [0xED, 0xA0, 0x80], [0xFF]] {
-            for field in ["url", "title", "x_other", "country"] {
+            for field in ["url", "title", "x_other", "country", "session_id"] {
                 var bytes = Array("\(T.event("v0", "2026-09-01T09:00:00Z"))\n{\(b),\"event\":\"click\",\"\(field)\":\"a".utf8)
                 bytes += bad + Array("\"}\n".utf8)
                 let path = T.writeBytes(bytes, name: "bad.jsonl")

@@ -85,6 +85,59 @@ import VisitIntentTestSupport
         #expect(zip(gathered.scrollPct, direct.scrollPct).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) })
     }
 
+    /// Rows gathered a run at a time (`append(rows:of:remap:)`, as the
+    /// streaming scorer splits each table into idle and active visitors) give
+    /// exactly the tables gathered row by row: same pools, same codes.
+    @Test func rowsGatheredInRunsEqualRowsGatheredOneByOne() throws {
+        let (_, _, dir) = try TestSupport.generatedDataset(sessions: 300, seed: 14)
+        var byRow = [EventTable(), EventTable()], byRun = [EventTable(), EventTable()]
+        var rng = SeededGenerator(seed: 15)
+        _ = try pipelined(EventReader(pseudonymizer: TestSupport.key)).forEachTable(paths: [dir + "/events.jsonl"]) { table, _ in
+            // Each row goes to one of two tables, by its visitor (as idle or active), or at random.
+            let random = rng.next() % 2 == 0
+            let side = (0..<table.count).map { random ? Int(rng.next() % 2) : Int(table.visitor[$0]) % 2 }
+            for k in 0..<2 {
+                var remap = EventTable.remap(for: table)
+                let rows = (0..<table.count).filter { side[$0] == k }
+                for r in rows { byRow[k].append(row: r, of: table, remap: &remap) }
+                var runRemap = EventTable.remap(for: table)
+                rows.map(Int32.init).withUnsafeBufferPointer { byRun[k].append(rows: $0, of: table, remap: &runRemap) }
+                #expect(remap == runRemap)
+            }
+        }
+        for k in 0..<2 {
+            let a = byRow[k], b = byRun[k]
+            #expect(a.count > 200 && a.count == b.count, "\(a.count) rows")
+            #expect(a.pool.strings == b.pool.strings)
+            #expect(a.visitor == b.visitor && a.session == b.session && a.time == b.time && a.utcOffset == b.utcOffset)
+            #expect(a.kind == b.kind && a.otherName == b.otherName && a.path == b.path && a.host == b.host)
+            #expect(a.referrerHost == b.referrerHost && a.device == b.device && a.source == b.source && a.medium == b.medium)
+            #expect(a.campaign == b.campaign && a.country == b.country && a.region == b.region && a.gender == b.gender)
+            #expect(a.ageBand == b.ageBand && a.consent == b.consent && a.engagementMs == b.engagementMs && a.searched == b.searched)
+            #expect(zip(a.scrollPct, b.scrollPct).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) })
+        }
+    }
+
+    /// A line longer than a block (the read buffer grows) and a last line
+    /// without a newline read as the plain reader reads them.
+    @Test func linesLongerThanABlockAndAnUnterminatedLastLine() throws {
+        var text = try String(contentsOfFile: try file(count: 200), encoding: .utf8)
+        let long = String(repeating: "soins du visage ", count: 2_000)  // 32 kB, blocks are 4 kB
+        text += "{\"visitor_id\":\"v1\",\"timestamp\":\"2026-11-30T11:00:00Z\",\"event\":\"page_view\",\"url\":\"https://www.clinique.fr/long\",\"title\":\"\(long)\"}\n"
+        text += "{\"visitor_id\":\"v2\",\"timestamp\":\"2026-11-30T11:00:01Z\",\"event\":\"scroll\",\"scroll_pct\":100}"
+        let path = TestSupport.temporaryDirectory("pipe") + "/long.jsonl"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let reader = EventReader(pseudonymizer: TestSupport.key)
+        var plain: [String] = [], piped: [String] = []
+        _ = try reader.forEachEvent(path: path) { plain.append($0.canonicalJSONLine) }
+        _ = try pipelined(reader).forEachEvent(paths: [path]) { e, _ in piped.append(e.canonicalJSONLine) }
+        #expect(plain.count == 202 && piped == plain)
+        #expect(plain[200].contains(long))
+        var rows = 0
+        _ = try pipelined(reader).forEachTable(paths: [path]) { table, _ in rows += table.count }
+        #expect(rows == 202)
+    }
+
     /// A consumer's error stops reading and is the one rethrown (no hang).
     @Test func consumerErrorsStopTheReader() throws {
         struct Stop: Error {}
