@@ -31,7 +31,7 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Add the N features that pushed the predicted intent most, in words, with their contribution.", valueName: "N")) var reasons: Int = 0
     @Option(help: ArgumentHelp("Content playbook (YAML): add the content to show each visitor.", valueName: "file")) var playbook: String?
     @Flag(help: "Sort the events through temporary files first (for input not in time order).") var sort = false
-    @Option(help: ArgumentHelp("Events buffered before idle visitors are scored.", valueName: "n")) var chunkEvents: Int = 200_000
+    @Option(help: ArgumentHelp("Events buffered before idle visitors are scored.", valueName: "n")) var chunkEvents: Int = 50_000
     @Option(help: ArgumentHelp("Write timings (JSON).", valueName: "file")) var summaryJson: String?
     @Option(help: "Worker threads (results do not depend on it).") var threads: Int = Parallel.defaultThreads
     @OptionGroup var output: OutputOptions
@@ -135,7 +135,7 @@ struct ScoreCommand: ParsableCommand {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         if let out { print("scored \(summary.sessions) sessions from \(summary.events) events → \(out)") }
         if let summaryJson {
-            try AtomicFile.write(path: summaryJson, text: "{\"events\": \(summary.events), \"rows\": \(summary.sessions), \"score_seconds\": \(seconds), \"events_per_second\": \(Double(summary.events) / max(seconds, 1e-9)), \"peak_buffered_events\": \(summary.peakBufferedEvents)}\n")
+            try AtomicFile.write(path: summaryJson, text: "{\"events\": \(summary.events), \"rows\": \(summary.sessions), \"score_seconds\": \(seconds), \"events_per_second\": \(Double(summary.events) / max(seconds, 1e-9)), \"peak_buffered_events\": \(summary.peakBufferedEvents), \"carried_events\": \(summary.carriedEvents)}\n")
         }
     }
 }

