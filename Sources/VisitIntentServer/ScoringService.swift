@@ -194,7 +194,7 @@ public struct ScoringService: Sendable {
         guard table.count > 0 else { throw Failure(422, "no usable event (all refused for consent?)") }
         let sessions = Sessionizer(configuration: spec.sessionizer).sessions(of: table)
         guard sessions.count > 0 else { throw Failure(422, "the events hold no page view") }
-        let matrix = extractor.extract(events: table, sessions: sessions, threads: 1)
+        let matrix = extractor.extract(events: table, sessions: sessions, threads: 1, withSegments: false)
         let p = try model.predictProbabilities(matrix.values, threads: 1)
         let last = (0..<sessions.count).max { (sessions.start[$0], $0) < (sessions.start[$1], $1) }!
         let consulted = SessionDetails.afterConsultation(SessionDataset(events: table, sessions: sessions, readSummary: .init(), pseudonymizer: pseudonymizer),

@@ -280,7 +280,7 @@ extension StreamingScorer {
         func score(_ table: EventTable, visitorSlots: [Int32]) throws {
             var sessions = Sessionizer(configuration: spec.sessionizer, limits: options.limits).sessions(of: table)
             let after = applyHistory(&sessions, table, visitorSlots: visitorSlots)
-            let matrix = extractor.extract(events: table, sessions: sessions, prefix: options.prefix, threads: options.threads)
+            let matrix = extractor.extract(events: table, sessions: sessions, prefix: options.prefix, threads: options.threads, withSegments: false)
             let p = try model.predictProbabilities(matrix.values, threads: options.threads)
             var scores = ScoreTable(classes: model.classes, sessionIDs: matrix.sessionIDs, visitorIDs: matrix.visitorIDs, sessionStart: matrix.sessionStart, probabilities: p)
             if options.reasons > 0 || options.playbook != nil {
