@@ -33,10 +33,10 @@ public final class ScoreWriter {
     /// Rows are built as bytes: string concatenation cost more than scoring.
     private func add(_ text: String) { buffer.append(contentsOf: text.utf8) }
 
-    private func addNumbers(_ ps: [Double]) {
-        for (c, p) in ps.enumerated() {
-            if c > 0 { buffer.append(UInt8(ascii: ",")) }
-            FixedDecimal.appendSixDigits(p, to: &buffer)
+    private func addNumbers(_ ps: ArraySlice<Double>) {
+        for c in ps.indices {
+            if c > ps.startIndex { buffer.append(UInt8(ascii: ",")) }
+            FixedDecimal.appendSixDigits(ps[c], to: &buffer)
         }
     }
 
@@ -69,26 +69,29 @@ public final class ScoreWriter {
         return s
     }
 
-    private func probabilitiesJSON(_ ps: [Double]) -> String {
-        "{" + classes.indices.map { "\(JSONText.quote(classes[$0])):\(Self.number(ps[$0]))" }.joined(separator: ",") + "}"
+    private func probabilitiesJSON(_ ps: ArraySlice<Double>) -> String {
+        "{" + classes.indices.map { "\(JSONText.quote(classes[$0])):\(Self.number(ps[ps.startIndex + $0]))" }.joined(separator: ",") + "}"
     }
 
-    private static func argmax(_ ps: [Double]) -> Int {
-        var best = 0
-        for c in 1..<ps.count where ps[c] > ps[best] { best = c }
-        return best
+    /// The first class of highest probability.
+    private static func argmax(_ ps: ArraySlice<Double>) -> Int {
+        var best = ps.startIndex
+        for c in ps.indices where ps[c] > ps[best] { best = c }
+        return best - ps.startIndex
     }
 
     /// Adds a chunk of scored sessions.
     public func append(_ t: ScoreTable) throws {
         header()
         let k = classes.count
+        let quotedClasses = classes.map { Array(CSVText.quote($0).utf8) }
         for r in 0..<t.sessionIDs.count {
-            let ps = (0..<k).map { t.probabilities[r, $0] }
+            // The row's probabilities in place (an array per row cost a tenth of writing).
+            let ps = t.probabilities.storage[(r * k)..<((r + 1) * k)]
             let detail = t.details?[r]
             switch level {
             case .session:
-                let intent = classes[Self.argmax(ps)]
+                let best = Self.argmax(ps), intent = classes[best]
                 if format == .csv {
                     add(CSVText.quote(t.sessionIDs[r]))
                     buffer.append(UInt8(ascii: ","))
@@ -96,7 +99,7 @@ public final class ScoreWriter {
                     buffer.append(UInt8(ascii: ","))
                     addNumbers(ps)
                     buffer.append(UInt8(ascii: ","))
-                    add(CSVText.quote(intent))
+                    buffer.append(contentsOf: quotedClasses[best])
                     if withDetails { add(csvDetails(detail)) }
                     buffer.append(UInt8(ascii: "\n"))
                 } else {
@@ -106,12 +109,12 @@ public final class ScoreWriter {
             case .visitor:
                 let v = t.visitorIDs[r]
                 if var s = visitors[v] {
-                    if t.sessionStart[r] >= s.latestStart { s.latestStart = t.sessionStart[r]; s.latestSession = t.sessionIDs[r]; s.probabilities = ps; s.details = detail }
-                    for c in 0..<k { s.maxima[c] = max(s.maxima[c], ps[c]) }
+                    if t.sessionStart[r] >= s.latestStart { s.latestStart = t.sessionStart[r]; s.latestSession = t.sessionIDs[r]; s.probabilities = Array(ps); s.details = detail }
+                    for c in 0..<k { s.maxima[c] = max(s.maxima[c], ps[ps.startIndex + c]) }
                     s.sessions += 1
                     visitors[v] = s
                 } else {
-                    visitors[v] = VisitorState(latestStart: t.sessionStart[r], latestSession: t.sessionIDs[r], probabilities: ps, maxima: ps, sessions: 1, details: detail)
+                    visitors[v] = VisitorState(latestStart: t.sessionStart[r], latestSession: t.sessionIDs[r], probabilities: Array(ps), maxima: Array(ps), sessions: 1, details: detail)
                     visitorOrder.append(v)
                 }
             }
@@ -124,11 +127,11 @@ public final class ScoreWriter {
         if level == .visitor {
             for v in visitorOrder {
                 let s = visitors[v]!
-                let intent = classes[Self.argmax(s.probabilities)]
+                let intent = classes[Self.argmax(s.probabilities[...])]
                 if format == .csv {
                     add("\(v),\(s.sessions),\(CSVText.quote(s.latestSession)),\(s.probabilities.map(Self.number).joined(separator: ",")),\(CSVText.quote(intent)),\(s.maxima.map(Self.number).joined(separator: ","))\(csvDetails(s.details))\n")
                 } else {
-                    add("{\"visitor\":\"\(v)\",\"sessions\":\(s.sessions),\"latest_session_id\":\(JSONText.quote(s.latestSession)),\"probabilities\":\(probabilitiesJSON(s.probabilities)),\"intent\":\(JSONText.quote(intent)),\"max_probabilities\":\(probabilitiesJSON(s.maxima))\(jsonDetails(s.details))}\n")
+                    add("{\"visitor\":\"\(v)\",\"sessions\":\(s.sessions),\"latest_session_id\":\(JSONText.quote(s.latestSession)),\"probabilities\":\(probabilitiesJSON(s.probabilities[...])),\"intent\":\(JSONText.quote(intent)),\"max_probabilities\":\(probabilitiesJSON(s.maxima[...]))\(jsonDetails(s.details))}\n")
                 }
                 try flush()
             }
