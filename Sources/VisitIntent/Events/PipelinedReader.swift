@@ -109,6 +109,7 @@ public struct PipelinedReader {
         // the carry and copying out each part cost three copies of the file and the
         // page faults of fresh 8 MB arrays.)
         var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 2 * blockBytes, alignment: 64)
+        buffer.bindMemory(to: UInt8.self)
         defer { buffer.deallocate() }
         var held = 0  // bytes at the front of `buffer`: the carry, then what was read
         var nextLine = 1
@@ -116,6 +117,7 @@ public struct PipelinedReader {
         while !atEnd {
             if buffer.count - held < blockBytes {  // a line longer than a block: grow
                 let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: 2 * buffer.count, alignment: 64)
+                bigger.bindMemory(to: UInt8.self)
                 bigger.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[0..<held]))
                 buffer.deallocate()
                 buffer = bigger

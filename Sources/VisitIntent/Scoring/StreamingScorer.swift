@@ -37,7 +37,7 @@ public final class StreamingScorer {
         /// Most events held at once.
         public var peakBufferedEvents = 0
         /// Events of visitors still active copied over at flushes (at most
-        /// about one per event read, however many visitors are active at once).
+        /// about two per event read, however many visitors are active at once).
         public var carriedEvents = 0
         public var sessionsOverEventLimit = 0
         public var visitorsOverSessionLimit = 0
@@ -149,7 +149,10 @@ public final class StreamingScorer {
             counted.peakBufferedEvents = max(counted.peakBufferedEvents, state.bufferSlots.count)
             if state.bufferSlots.count >= nextFlush {
                 putState(state)
-                try flush(idleBefore: maxTime - timeoutMs)
+                do { try flush(idleBefore: maxTime - timeoutMs) } catch {
+                    state = takeState()  // what the flush left, not the copy from before it, goes back
+                    throw error
+                }
                 state = takeState()
                 // Visitors still active stay buffered: wait for another chunk, and at least as many
                 // events as stayed, before scanning again, so events carried over are copied at most

@@ -55,34 +55,62 @@ import VisitIntentTestSupport
         #expect(s1.kept == 2999 && s2.kept == 2999 && s2.skipped.counts == s1.skipped.counts)
     }
 
+    /// Every column and the pool of `a` and `b` are the same.
+    func expectSameTable(_ a: EventTable, _ b: EventTable, _ comment: Comment? = nil) {
+        #expect(a.count == b.count, comment)
+        #expect(a.pool.strings == b.pool.strings, comment)
+        #expect(a.visitor == b.visitor && a.session == b.session && a.time == b.time && a.utcOffset == b.utcOffset, comment)
+        #expect(a.kind == b.kind && a.otherName == b.otherName && a.path == b.path && a.host == b.host, comment)
+        #expect(a.referrerHost == b.referrerHost && a.device == b.device && a.source == b.source && a.medium == b.medium, comment)
+        #expect(a.campaign == b.campaign && a.country == b.country && a.region == b.region && a.gender == b.gender, comment)
+        #expect(a.ageBand == b.ageBand && a.consent == b.consent && a.engagementMs == b.engagementMs && a.searched == b.searched, comment)
+        #expect(zip(a.scrollPct, b.scrollPct).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }, comment)
+    }
+
+    /// `path` read event by event into one table, and read by `pipelined` into
+    /// tables gathered row by row.
+    func directAndGathered(_ path: String, _ pipelined: PipelinedReader) throws -> (direct: EventTable, gathered: EventTable, tables: Int) {
+        var direct = EventTable()
+        _ = try pipelined.reader.forEachEvent(path: path) { direct.append($0, visitorPseudonym: $0.visitorId!) }
+        var gathered = EventTable()
+        var tables = 0
+        let summary = try pipelined.forEachTable(paths: [path]) { table, _ in
+            tables += 1
+            var remap = EventTable.remap(for: table)
+            for r in 0..<table.count { gathered.append(row: r, of: table, remap: &remap) }
+        }
+        #expect(summary.kept == direct.count)
+        return (direct, gathered, tables)
+    }
+
     /// Tables built on the reading threads, each with its own pool, gathered
     /// row by row give the table read event by event: the same codes in every
     /// column (so the same sessions and features), the same strings.
     @Test func gatheredTablesEqualTheTableReadEventByEvent() throws {
         let (_, _, dir) = try TestSupport.generatedDataset(sessions: 400, seed: 12)
-        let path = dir + "/events.jsonl"
-        let reader = EventReader(pseudonymizer: TestSupport.key)
-        var direct = EventTable()
-        _ = try reader.forEachEvent(path: path) { direct.append($0, visitorPseudonym: $0.visitorId!) }
-        var gathered = EventTable()
-        var tables = 0
-        let summary = try pipelined(reader).forEachTable(paths: [path]) { table, _ in
-            tables += 1
-            var remap = EventTable.remap(for: table)
-            for r in 0..<table.count { gathered.append(row: r, of: table, remap: &remap) }
-        }
+        let (direct, gathered, tables) = try directAndGathered(dir + "/events.jsonl", pipelined(EventReader(pseudonymizer: TestSupport.key)))
         #expect(tables > 10, "the file must be cut into many tables")
-        #expect(summary.kept == direct.count && gathered.count == direct.count)
-        #expect(gathered.pool.strings == direct.pool.strings)
-        #expect(gathered.visitor == direct.visitor && gathered.session == direct.session)
-        #expect(gathered.time == direct.time && gathered.utcOffset == direct.utcOffset)
-        #expect(gathered.kind == direct.kind && gathered.otherName == direct.otherName)
-        #expect(gathered.path == direct.path && gathered.host == direct.host && gathered.referrerHost == direct.referrerHost)
-        #expect(gathered.device == direct.device && gathered.source == direct.source && gathered.medium == direct.medium)
-        #expect(gathered.campaign == direct.campaign && gathered.country == direct.country && gathered.region == direct.region)
-        #expect(gathered.gender == direct.gender && gathered.ageBand == direct.ageBand && gathered.consent == direct.consent)
-        #expect(gathered.engagementMs == direct.engagementMs && gathered.searched == direct.searched)
-        #expect(zip(gathered.scrollPct, direct.scrollPct).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) })
+        expectSameTable(gathered, direct)
+    }
+
+    /// Parts of the default size hold thousands of lines: the decoder hands its
+    /// rows over 1,024 at a time, and before each line it declines (here a
+    /// nested custom field, which the full reader takes): the rows keep the
+    /// file's order.
+    @Test func largePartsWithDeclinedLinesKeepTheFilesOrder() throws {
+        let (_, _, dir) = try TestSupport.generatedDataset(sessions: 2_000, seed: 13)
+        var lines = try String(contentsOfFile: dir + "/events.jsonl", encoding: .utf8).split(separator: "\n").map(String.init)
+        var declined = 0
+        for k in stride(from: 333, to: lines.count, by: 777) {
+            lines[k] = String(lines[k].dropLast()) + ",\"x_custom\":{\"a\":[1,2]}}"
+            declined += 1
+        }
+        let path = TestSupport.write(lines.joined(separator: "\n") + "\n", name: "declined.jsonl")
+        var p = PipelinedReader(reader: EventReader(pseudonymizer: TestSupport.key))
+        p.threads = 2  // default block size: one block, four parts of a few thousand lines
+        let (direct, gathered, tables) = try directAndGathered(path, p)
+        #expect(lines.count > 8_000 && declined > 10 && tables <= 4, "\(lines.count) lines, \(tables) tables")
+        expectSameTable(gathered, direct)
     }
 
     /// Rows gathered a run at a time (`append(rows:of:remap:)`, as the
@@ -106,15 +134,8 @@ import VisitIntentTestSupport
             }
         }
         for k in 0..<2 {
-            let a = byRow[k], b = byRun[k]
-            #expect(a.count > 200 && a.count == b.count, "\(a.count) rows")
-            #expect(a.pool.strings == b.pool.strings)
-            #expect(a.visitor == b.visitor && a.session == b.session && a.time == b.time && a.utcOffset == b.utcOffset)
-            #expect(a.kind == b.kind && a.otherName == b.otherName && a.path == b.path && a.host == b.host)
-            #expect(a.referrerHost == b.referrerHost && a.device == b.device && a.source == b.source && a.medium == b.medium)
-            #expect(a.campaign == b.campaign && a.country == b.country && a.region == b.region && a.gender == b.gender)
-            #expect(a.ageBand == b.ageBand && a.consent == b.consent && a.engagementMs == b.engagementMs && a.searched == b.searched)
-            #expect(zip(a.scrollPct, b.scrollPct).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) })
+            #expect(byRow[k].count > 200, "\(byRow[k].count) rows")
+            expectSameTable(byRun[k], byRow[k], "side \(k)")
         }
     }
 
