@@ -46,15 +46,17 @@ extension EventTable {
     /// third of the row-by-row appends (21 arrays each checked per row).
     public mutating func append(rows: UnsafeBufferPointer<Int32>, of source: EventTable, remap: inout [Int32]) {
         if rows.isEmpty { return }
-        let strings: [KeyPath<EventTable, [Int32]>] = [\.visitor, \.session, \.otherName, \.path, \.host, \.referrerHost,
-                                                       \.source, \.medium, \.campaign, \.country, \.region, \.gender, \.ageBand]
         remap.withUnsafeMutableBufferPointer { remap in
-            let columns = strings.map { source[keyPath: $0] }
-            for r in rows {
-                for column in columns {
-                    let c = Int(column[Int(r)])
-                    if remap[c] < 0 { remap[c] = pool.intern(source.pool[Int32(c)]) }
-                }
+            @inline(__always) func intern(_ c: Int32) {
+                if remap[Int(c)] < 0 { remap[Int(c)] = pool.intern(source.pool[c]) }
+            }
+            // Spelled out: a loop over an array of the columns retained and released each column per row.
+            for r32 in rows {
+                let r = Int(r32)
+                intern(source.visitor[r]); intern(source.session[r]); intern(source.otherName[r]); intern(source.path[r])
+                intern(source.host[r]); intern(source.referrerHost[r]); intern(source.source[r]); intern(source.medium[r])
+                intern(source.campaign[r]); intern(source.country[r]); intern(source.region[r]); intern(source.gender[r])
+                intern(source.ageBand[r])
             }
         }
         @inline(__always) func gather<T>(_ into: inout [T], _ from: [T]) {
