@@ -364,13 +364,12 @@ struct EventLineDecoder {
 
     /// The pseudonym code of a raw id, as `lookup` would give it, hashing the
     /// bytes themselves (no `String` of the raw id); nil when they are not UTF-8.
-    @inline(__always) private static func pseudonymCode(_ memo: inout ByteMemo<Int32>, _ key: UnsafeBufferPointer<UInt8>, _ pool: inout Strings,
-                                                        _ pseudonymizer: Pseudonymizer) -> Int32? {
+    @inline(__always) private mutating func pseudonymCode(_ key: UnsafeBufferPointer<UInt8>) -> Int32? {
         let h = ByteMemo<Int32>.hash(key)
-        if let e = memo.find(key, hash: h) { return memo.values[e] }
+        if let e = ids.find(key, hash: h) { return ids.values[e] }
         guard key.allSatisfy({ $0 < 0x80 }) || String(validating: key, as: UTF8.self) != nil else { return nil }
-        let code = pool.code(pseudonymizer.pseudonym(utf8: key))
-        memo.insert(key, hash: h, value: code)
+        let code = idPool.code(pseudonymizer.pseudonym(utf8: key))
+        ids.insert(key, hash: h, value: code)
         return code
     }
 
@@ -440,9 +439,10 @@ struct EventLineDecoder {
         }
 
         // Strings, through their memos.
-        let pseudonymizer = self.pseudonymizer
-        let scratch = self.scratch
-        let row: Row? = scratch.withUnsafeBufferPointer { sb in
+        // No copies of `pseudonymizer` or `scratch` per line (their references were retained
+        // and released every line): the pseudonymizer is read on a miss only, and `scratch`
+        // only when a value had escapes.
+        func build(_ sb: UnsafeBufferPointer<UInt8>) -> Row? {
             func key(_ x: Value) -> UnsafeBufferPointer<UInt8> { Self.key(x, line, sb) }
             let nameKey = key(name)
             guard let kindAndName = Self.lookup(&eventNames, nameKey, &pool, { pool, raw in
@@ -454,10 +454,10 @@ struct EventLineDecoder {
             }) else { return nil }
             if url.count == 0 && nameKey.elementsEqual(Self.pageView) { return nil }  // a page view needs a URL
             var r = Row(kind: kindAndName.0, otherName: kindAndName.1)
-            guard let visitorCode = Self.pseudonymCode(&ids, key(visitor), &idPool, pseudonymizer) else { return nil }
+            guard let visitorCode = pseudonymCode(key(visitor)) else { return nil }
             r.visitor = visitorCode
             if (session.kind == .string || session.kind == .number) && session.count > 0 {
-                guard let c = Self.pseudonymCode(&ids, key(session), &idPool, pseudonymizer) else { return nil }
+                guard let c = pseudonymCode(key(session)) else { return nil }
                 r.session = c
             }
             var page = Page(path: 0, host: 0, source: 0, medium: 0, campaign: 0, present: false)
@@ -510,6 +510,13 @@ struct EventLineDecoder {
                 r.searched = r.searched || nonEmpty
             }
             return r
+        }
+        let row: Row?
+        if scratch.isEmpty {
+            row = build(UnsafeBufferPointer(start: nil, count: 0))
+        } else {
+            let scratch = self.scratch
+            row = scratch.withUnsafeBufferPointer { build($0) }
         }
         guard let row else { return false }
 
