@@ -185,10 +185,10 @@ public struct FeatureExtractor: Sendable {
         var searched = false
         var interacted = false
         var firstKind = -1, lastKind = -1, firstTopic = -1, previousTopic = -1
-        var counts = [Int](repeating: 0, count: 7)  // form_start, form_submit, phone, booking, click, video, other
+        var counts = SIMD8<Int32>()  // form_start, form_submit, phone, booking, click, video, other (no array per session)
         var gender = StringPool.empty, age = StringPool.empty, region = StringPool.empty
 
-        let list = Array(evs)
+        let list = evs  // a slice of the session table: indices start at `list.startIndex`
         let lastTime = list.last.map { events.time[Int($0)] } ?? 0
         for (position, e32) in list.enumerated() {
             let e = Int(e32)
@@ -218,12 +218,12 @@ public struct FeatureExtractor: Sendable {
             // Dwell: engagement if given, else time to the next page view (or last event).
             var dwellMs: Int64
             // In a prefix the last page's engagement is not known yet (GA4 reports it when the page is left).
-            let lastKeptPage = truncated && !list[(position + 1)...].contains { events.kind[Int($0)] == .pageView }
+            let lastKeptPage = truncated && !list[(list.startIndex + position + 1)...].contains { events.kind[Int($0)] == .pageView }
             if events.engagementMs[e] >= 0 && !lastKeptPage {
                 dwellMs = Int64(events.engagementMs[e])
             } else {
                 var next: Int64? = nil
-                for f in list[(position + 1)...] where events.kind[Int(f)] == .pageView { next = events.time[Int(f)]; break }
+                for f in list[(list.startIndex + position + 1)...] where events.kind[Int(f)] == .pageView { next = events.time[Int(f)]; break }
                 dwellMs = min((next ?? lastTime) - events.time[e], timeoutMs)
             }
             let dwell = Double(max(0, dwellMs)) / 1000
