@@ -93,7 +93,8 @@ extension EventTable {
     /// Appends every row of `source`.
     public mutating func append(_ source: EventTable) {
         var remap = Self.remap(for: source)
-        for r in 0..<source.count { append(row: r, of: source, remap: &remap) }
+        let rows = [Int32](0..<Int32(source.count))
+        rows.withUnsafeBufferPointer { append(rows: $0, of: source, remap: &remap) }
     }
 
     /// A fresh remap table for `append(row:of:remap:)` from `source`.

@@ -120,15 +120,13 @@ public struct Pseudonymizer: @unchecked Sendable {
 }
 
 enum Hex {
-    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
-
     static func encode<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.underestimatedCount * 2)
-        digits.withUnsafeBufferPointer { d in
-            for b in bytes { out.append(d[Int(b >> 4)]); out.append(d[Int(b & 15)]) }
+        Array(bytes).withUnsafeBytes { raw in
+            String(unsafeUninitializedCapacity: 2 * raw.count) { out in
+                encode(raw, into: out)
+                return 2 * raw.count
+            }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// `bytes` as lowercase hex into `out` (twice as long).
