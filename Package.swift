@@ -26,11 +26,15 @@ let package = Package(
         .target(name: "LinearAlgebra", dependencies: ["CBLAS"]),
         // One inline function: a prefetch hint for the tree learner's gather (Swift has none).
         .target(name: "CPrefetch"),
+        // SHA-256's compression function (SHA extensions, portable C otherwise): pseudonyms continue
+        // saved HMAC states, which swift-crypto's API cannot do without allocating.
+        .target(name: "CSHA256"),
         .target(
             name: "VisitIntent",
             dependencies: [
                 "LinearAlgebra",
                 "CPrefetch",
+                "CSHA256",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -60,7 +64,7 @@ let package = Package(
         ),
         .target(name: "VisitIntentTestSupport", dependencies: ["VisitIntent", "LinearAlgebra"], path: "Tests/VisitIntentTestSupport"),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "VisitIntentTestSupport"]),
-        .testTarget(name: "VisitIntentTests", dependencies: ["VisitIntent", "LinearAlgebra", "VisitIntentTestSupport"],
+        .testTarget(name: "VisitIntentTests", dependencies: ["VisitIntent", "LinearAlgebra", "CSHA256", "VisitIntentTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "intentTests", dependencies: ["VisitIntentTestSupport"]),
         .testTarget(name: "VisitIntentServerTests", dependencies: ["VisitIntentServer", "VisitIntentTestSupport",

@@ -30,7 +30,9 @@ import VisitIntent
         for keyLength in [0, 1, 32, 63, 64, 65, 200] {
             let key = Data((0..<keyLength).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) })
             let p = Pseudonymizer(key: key)
+            // Lengths either side of where the padding needs a second block (55/56) and of whole blocks.
             let messages = ["", "v", "visitor-42", String(repeating: "é", count: 100)]
+                + [55, 56, 63, 64, 65, 119, 120, 128].map { String(repeating: "x", count: $0) }
             func expected(_ m: String) -> String {
                 let mac = HMAC<SHA256>.authenticationCode(for: Data(m.utf8), using: SymmetricKey(data: key))
                 let head = Array(mac).prefix(8).map { String(format: "%02x", $0) }.joined()
