@@ -12,8 +12,6 @@ public enum CanonicalField: String, CaseIterable, Sendable {
 
     static let byName: [String: CanonicalField] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) })
 
-    private static let names: [(field: CanonicalField, bytes: [UInt8])] = allCases.map { ($0, Array($0.rawValue.utf8)) }
-
     /// The field's place in `allCases` (a jump table, not a hash).
     var ordinal: Int {
         switch self {
@@ -41,32 +39,57 @@ public enum CanonicalField: String, CaseIterable, Sendable {
     }
 
     /// The field whose name is exactly `key` (UTF-8), without making a `String`.
-    static func named(_ key: UnsafeBufferPointer<UInt8>) -> CanonicalField? {
-        guard let k = key.baseAddress, key.count > 0, key.count < 32 else { return nil }
-        let candidate = Int(candidates[slot(key.count, k[0], k[key.count - 1])])
-        guard candidate >= 0 else { return candidate == -2 ? linear(key) : nil }
-        let name = names[candidate]
-        guard name.bytes.count == key.count else { return nil }
-        return name.bytes.withUnsafeBufferPointer { memcmp($0.baseAddress!, k, key.count) == 0 } ? name.field : nil
-    }
+    static func named(_ key: UnsafeBufferPointer<UInt8>) -> CanonicalField? { Lookup.shared.field(named: key) }
 
-    /// Index into `names` by (length, first byte ^ last byte): one candidate to compare, not
-    /// twenty (-1: none; -2: two names share the slot, compare them all).
-    private static let candidates: [Int8] = {
-        var table = [Int8](repeating: -1, count: 32 * 256)
-        for (i, name) in names.enumerated() {
-            let s = slot(name.bytes.count, name.bytes[0], name.bytes[name.bytes.count - 1])
-            table[s] = table[s] == -1 ? Int8(i) : -2
+    /// Field names by their bytes. Callers on the hot path keep a copy (the
+    /// decoder, per line and key): reaching a global costs a `swift_once` per call.
+    struct Lookup: Sendable {
+        static let shared = Lookup()
+
+        /// Index into `names` by (length, first byte ^ last byte): one candidate to compare, not
+        /// twenty (-1: none; -2: two names share the slot, compare them all).
+        private let candidates: [Int8]
+        /// Each name's bytes as two little-endian words, zero-padded (names are at most 16 bytes).
+        private let words: [(UInt64, UInt64)]
+        private let counts: [Int]
+        private let fields: [CanonicalField]
+
+        private init() {
+            fields = CanonicalField.allCases
+            let bytes = fields.map { Array($0.rawValue.utf8) }
+            precondition(bytes.allSatisfy { $0.count <= 16 })
+            counts = bytes.map(\.count)
+            words = bytes.map { b in
+                var w: (UInt64, UInt64) = (0, 0)
+                for (k, c) in b.enumerated() {
+                    if k < 8 { w.0 |= UInt64(c) << (8 * k) } else { w.1 |= UInt64(c) << (8 * (k - 8)) }
+                }
+                return w
+            }
+            var table = [Int8](repeating: -1, count: 32 * 256)
+            for (i, b) in bytes.enumerated() {
+                let s = Self.slot(b.count, b[0], b[b.count - 1])
+                table[s] = table[s] == -1 ? Int8(i) : -2
+            }
+            candidates = table
         }
-        return table
-    }()
 
-    @inline(__always) private static func slot(_ count: Int, _ first: UInt8, _ last: UInt8) -> Int { (count & 31) << 8 | Int(first ^ last) }
+        @inline(__always) private static func slot(_ count: Int, _ first: UInt8, _ last: UInt8) -> Int { (count & 31) << 8 | Int(first ^ last) }
 
-    private static func linear(_ key: UnsafeBufferPointer<UInt8>) -> CanonicalField? {
-        for (field, name) in names where name.count == key.count {
-            if name.withUnsafeBufferPointer({ memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }) { return field }
+        /// The field named exactly `key`.
+        func field(named key: UnsafeBufferPointer<UInt8>) -> CanonicalField? {
+            guard let k = key.baseAddress, key.count > 0, key.count <= 16 else { return nil }
+            let candidate = Int(candidates[Self.slot(key.count, k[0], k[key.count - 1])])
+            if candidate == -1 { return nil }
+            // The key as two zero-padded words, a byte at a time (it may end its buffer).
+            var w: (UInt64, UInt64) = (0, 0)
+            for i in 0..<min(key.count, 8) { w.0 |= UInt64(k[i]) << (8 * i) }
+            if key.count > 8 { for i in 8..<key.count { w.1 |= UInt64(k[i]) << (8 * (i - 8)) } }
+            if candidate >= 0 {
+                return counts[candidate] == key.count && words[candidate] == w ? fields[candidate] : nil
+            }
+            for c in fields.indices where counts[c] == key.count && words[c] == w { return fields[c] }
+            return nil
         }
-        return nil
     }
 }

@@ -95,6 +95,7 @@ struct EventLineDecoder {
 
     /// Decoded escaped strings of the current line.
     private var scratch: [UInt8] = []
+    private let fields = CanonicalField.Lookup.shared
 
     init(pseudonymizer: Pseudonymizer, consent: EventReader.ConsentPolicy) {
         self.pseudonymizer = pseudonymizer
@@ -167,7 +168,7 @@ struct EventLineDecoder {
             var j = i + 1
             while j < n, b[j] != UInt8(ascii: "\""), b[j] != UInt8(ascii: "\\"), b[j] >= 0x20, b[j] < 0x80 { j += 1 }
             guard j < n, b[j] == UInt8(ascii: "\"") else { return false }
-            let field = CanonicalField.named(UnsafeBufferPointer(rebasing: b[(i + 1)..<j]))
+            let field = fields.field(named: UnsafeBufferPointer(rebasing: b[(i + 1)..<j]))
             i = j + 1
             skip()
             guard i < n, b[i] == UInt8(ascii: ":") else { return false }
@@ -343,7 +344,7 @@ struct EventLineDecoder {
         let scratch = self.scratch
         return scratch.withUnsafeBufferPointer { sb in
             let key = Self.key(value, line, sb)
-            let h = ByteMemo<Bool>.hash(key)
+            let h = texts.hash(key)
             if let e = texts.find(key, hash: h) { return texts.values[e] }
             let ok = String(validating: key, as: UTF8.self) != nil
             texts.insert(key, hash: h, value: ok)
@@ -355,7 +356,7 @@ struct EventLineDecoder {
     /// key's text (nil, or text that is not UTF-8: decline the line).
     @inline(__always) private static func lookup<V>(_ memo: inout ByteMemo<V>, _ key: UnsafeBufferPointer<UInt8>, _ pool: inout Strings,
                                                      _ make: (inout Strings, String) -> V?) -> V? {
-        let h = ByteMemo<V>.hash(key)
+        let h = memo.hash(key)
         if let e = memo.find(key, hash: h) { return memo.values[e] }
         guard let text = String(validating: key, as: UTF8.self), let made = make(&pool, text) else { return nil }
         memo.insert(key, hash: h, value: made)
@@ -365,7 +366,7 @@ struct EventLineDecoder {
     /// The pseudonym code of a raw id, as `lookup` would give it, hashing the
     /// bytes themselves (no `String` of the raw id); nil when they are not UTF-8.
     @inline(__always) private mutating func pseudonymCode(_ key: UnsafeBufferPointer<UInt8>) -> Int32? {
-        let h = ByteMemo<Int32>.hash(key)
+        let h = ids.hash(key)
         if let e = ids.find(key, hash: h) { return ids.values[e] }
         guard key.allSatisfy({ $0 < 0x80 }) || String(validating: key, as: UTF8.self) != nil else { return nil }
         let code = idPool.code(pseudonymizer.pseudonym(utf8: key))

@@ -59,12 +59,24 @@ extension EventTable {
                 intern(source.ageBand[r])
             }
         }
+        // Each column gathered into a scratch buffer, then appended at once (an `append` per
+        // row checked the array's capacity and uniqueness every time).
         @inline(__always) func gather<T>(_ into: inout [T], _ from: [T]) {
-            from.withUnsafeBufferPointer { f in for r in rows { into.append(f[Int(r)]) } }
+            from.withUnsafeBufferPointer { f in
+                withUnsafeTemporaryAllocation(of: T.self, capacity: rows.count) { tmp in
+                    for (k, r) in rows.enumerated() { tmp.initializeElement(at: k, to: f[Int(r)]) }
+                    into.append(contentsOf: UnsafeBufferPointer(tmp))
+                }
+            }
         }
         @inline(__always) func gatherCodes(_ into: inout [Int32], _ from: [Int32]) {
             remap.withUnsafeBufferPointer { m in
-                from.withUnsafeBufferPointer { f in for r in rows { into.append(m[Int(f[Int(r)])]) } }
+                from.withUnsafeBufferPointer { f in
+                    withUnsafeTemporaryAllocation(of: Int32.self, capacity: rows.count) { tmp in
+                        for (k, r) in rows.enumerated() { tmp[k] = m[Int(f[Int(r)])] }
+                        into.append(contentsOf: UnsafeBufferPointer(tmp))
+                    }
+                }
             }
         }
         gatherCodes(&visitor, source.visitor)

@@ -14,11 +14,16 @@ public struct StringPool: Sendable {
     public private(set) var strings: [String] = [""]
     /// Hash of each string, by code.
     private var hashes: [UInt64]
+    /// Each string's UTF-8 bytes, end to end; code c's are `offsets[c]..<offsets[c + 1]`.
+    /// Lookups compare bytes here (reading the `String` retained and released it per candidate).
+    private var bytes: [UInt8] = []
+    private var offsets: [Int] = [0, 0]
+    private let seed = ByteMemo<Int32>.seed
     /// Code + 1 per slot (0: empty); a power of two, at most half full.
     private var slots: [Int32]
 
     public init() {
-        hashes = [StringPool.hash("")]
+        hashes = [ByteMemo<Int32>.hash(UnsafeBufferPointer(start: nil, count: 0), seed: seed)]
         slots = [Int32](repeating: 0, count: 64)
         place(0)
     }
@@ -28,9 +33,14 @@ public struct StringPool: Sendable {
 
     public mutating func intern(_ string: String) -> Int32 {
         var string = string
-        let h = StringPool.hash(&string)
-        if let code = find(&string, hash: h) { return code }
+        let (h, found) = string.withUTF8 { key in
+            let h = ByteMemo<Int32>.hash(key, seed: seed)
+            return (h, find(key, hash: h))
+        }
+        if let found { return found }
         let code = Int32(strings.count)
+        string.withUTF8 { bytes.append(contentsOf: $0) }
+        offsets.append(bytes.count)
         strings.append(string)
         hashes.append(h)
         if strings.count * 2 > slots.count { grow() } else { place(Int(code)) }
@@ -40,31 +50,23 @@ public struct StringPool: Sendable {
     /// The code of `string` if it was interned.
     public func code(of string: String) -> Int32? {
         var string = string
-        return find(&string, hash: StringPool.hash(&string))
+        return string.withUTF8 { find($0, hash: ByteMemo<Int32>.hash($0, seed: seed)) }
     }
 
     public subscript(code: Int32) -> String { strings[Int(code)] }
 
-    private static func hash(_ s: String) -> UInt64 {
-        var s = s
-        return hash(&s)
-    }
-
-    private static func hash(_ s: inout String) -> UInt64 {
-        s.withUTF8 { ByteMemo<Int32>.hash($0) }
-    }
-
-    private func find(_ s: inout String, hash: UInt64) -> Int32? {
+    private func find(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int32? {
         let mask = slots.count - 1
         var i = Int(truncatingIfNeeded: hash) & mask
-        return s.withUTF8 { key -> Int32? in
+        return bytes.withUnsafeBufferPointer { arena -> Int32? in
             while true {
                 let c = Int(slots[i]) - 1
                 if c < 0 { return nil }
                 if hashes[c] == hash {
-                    var candidate = strings[c]
-                    let same = candidate.withUTF8 { $0.count == key.count && (key.isEmpty || memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0) }
-                    if same { return Int32(c) }
+                    let start = offsets[c], end = offsets[c + 1]
+                    if end - start == key.count && (key.isEmpty || ByteMemo<Int32>.same(arena.baseAddress! + start, key.baseAddress!, key.count)) {
+                        return Int32(c)
+                    }
                 }
                 i = (i + 1) & mask
             }

@@ -25,6 +25,10 @@ struct ByteMemo<Value> {
     private var slots: [UInt64] = [UInt64](repeating: 0, count: 1024)
     let limit: Int
     let byteLimit: Int
+    /// The process's seed, held here: reaching the global costs a `swift_once` per hash.
+    private let seed = byteMemoSeed
+    /// The seed, for other tables hashing the same way.
+    static var seed: UInt64 { byteMemoSeed }
 
     init(limit: Int, byteLimit: Int = 32 << 20) {
         self.limit = min(limit, Int(UInt32.max) - 1)
@@ -34,8 +38,12 @@ struct ByteMemo<Value> {
     var count: Int { values.count }
 
     /// A 64-bit hash of `key`, eight bytes at a time.
-    static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        let seed = byteMemoSeed
+    static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 { hash(key, seed: byteMemoSeed) }
+
+    /// `hash(key)`, with the seed this memo holds.
+    @inline(__always) func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 { Self.hash(key, seed: seed) }
+
+    @inline(__always) static func hash(_ key: UnsafeBufferPointer<UInt8>, seed: UInt64) -> UInt64 {
         var h: UInt64 = seed ^ UInt64(key.count)
         guard let base = key.baseAddress else { return h }
         let raw = UnsafeRawPointer(base)
@@ -73,8 +81,23 @@ struct ByteMemo<Value> {
     private func equal(_ start: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
         arena.withUnsafeBufferPointer { a in
             guard let k = key.baseAddress, let base = a.baseAddress else { return key.isEmpty }
-            return memcmp(base + start, k, key.count) == 0
+            return Self.same(base + start, k, key.count)
         }
+    }
+
+    /// Whether `count` bytes at `a` and `b` are equal, compared in place
+    /// (keys are short: a `memcmp` call cost more than the comparison).
+    @inline(__always) static func same(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        var i = 0
+        while i + 8 <= count {
+            if UnsafeRawPointer(a + i).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self) { return false }
+            i += 8
+        }
+        while i < count {
+            if a[i] != b[i] { return false }
+            i += 1
+        }
+        return true
     }
 
     /// Adds `key` (not present) with `value`, emptying the memo first when it is full.
