@@ -29,12 +29,15 @@ let package = Package(
         // SHA-256's compression function (SHA extensions, portable C otherwise): pseudonyms continue
         // saved HMAC states, which swift-crypto's API cannot do without allocating.
         .target(name: "CSHA256"),
+        // The JSON string scan, sixteen bytes a step (SSE2), inlined into the decoder.
+        .target(name: "CByteScan"),
         .target(
             name: "VisitIntent",
             dependencies: [
                 "LinearAlgebra",
                 "CPrefetch",
                 "CSHA256",
+                "CByteScan",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

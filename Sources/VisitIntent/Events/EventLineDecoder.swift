@@ -1,3 +1,4 @@
+import CByteScan
 import Foundation
 
 /// The fast path from a canonical JSON Lines record to a row of an
@@ -220,18 +221,11 @@ struct EventLineDecoder {
         var i = start + 1
         let n = b.count
         var high = false
-        // Eight bytes at a time while none ends the string or needs a look (URLs and titles
-        // are long): word tricks, as `SIMD16`'s `any` was not inlined. Each test is exact about
-        // whether such a byte exists (Anderson, "Bit Twiddling Hacks": haszero, hasless).
-        if let base = b.baseAddress {
-            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-            @inline(__always) func hasZero(_ w: UInt64) -> Bool { (w &- ones) & ~w & highs != 0 }
-            while i + 8 <= n {
-                let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                if hasZero(w ^ (ones &* 0x22)) || hasZero(w ^ (ones &* 0x5C)) || (w &- ones &* 0x20) & ~w & highs != 0 { break }
-                if w & highs != 0 { high = true }
-                i += 8
-            }
+        // The plain run, sixteen bytes a step (URLs and titles are long).
+        if let base = b.baseAddress, i < n {
+            var h: Int32 = 0
+            i += cbytescan_string_run(base + i, n - i, &h)
+            high = h != 0
         }
         while i < n {
             let c = b[i]

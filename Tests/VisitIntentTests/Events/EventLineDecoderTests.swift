@@ -177,6 +177,45 @@ import VisitIntentTestSupport
         try Self.expectSame(path: path, "mutated, the first error")
     }
 
+    /// The decoder finds a string's end sixteen bytes at a time: a quote,
+    /// backslash, control byte or non-ASCII byte at every position of strings
+    /// either side of sixteen bytes gives the full path's rows, skips and errors.
+    @Test func specialBytesAtEveryPositionOfAStringGiveTheFullPathsResults() throws {
+        let specials: [[UInt8]] = [[0x01], [0x1F], [0x20], [0x7F], Array("\\n".utf8), Array("\\u00e9".utf8), Array("\\\"".utf8),
+                                   [0xC3, 0xA9], [0xFF], [0x80], [0xE2, 0x82]]
+        var out: [UInt8] = []
+        var n = 0
+        for length in [1, 15, 16, 17, 31, 32, 33, 40] {
+            for special in specials {
+                for at in 0..<length {
+                    var text = [UInt8]((0..<length).map { UInt8(ascii: "a") + UInt8($0 % 26) })
+                    text.replaceSubrange(at..<(at + 1), with: special)
+                    for field in ["title", "city", "url"] {
+                        let value = field == "url" ? Array("https://x.fr/".utf8) + text : text
+                        let page = field == "url" ? "" : "\"url\":\"https://x.fr/a\","
+                        let stamp = String(format: "%02d", n % 60)
+                        out += Array("{\"visitor_id\":\"v\(n % 7)\",\"timestamp\":\"2026-09-01T10:00:\(stamp)Z\",\"event\":\"page_view\",\(page)\"\(field)\":\"".utf8)
+                            + value + Array("\"}\n".utf8)
+                        n += 1
+                    }
+                }
+            }
+        }
+        let path = T.writeBytes(out, name: "specials.jsonl")
+        var skipping = EventReader.Options()
+        skipping.skipInvalid = true
+        let (full, fast) = try Self.both(path: path, options: skipping)
+        let a = try full.get(), b = try fast.get()
+        #expect(a.1.skipped.total > 100 && a.0.count > 1_000, "some lines must be refused and most kept")
+        #expect(a.1 == b.1)
+        let fullRows = Self.rows(a.0), fastRows = Self.rows(b.0)
+        #expect(fullRows.count == fastRows.count)
+        if let k = fullRows.indices.first(where: { $0 < fastRows.count && fullRows[$0] != fastRows[$0] }) {
+            Issue.record("row \(k): full path \(fullRows[k]), decoder \(fastRows[k])")
+        }
+        try Self.expectSame(path: path, "specials, the first error")
+    }
+
     /// A generated data set: every line through the decoder gives the full path's table.
     @Test func generatedEventsGiveTheFullPathsTable() throws {
         let (_, _, dir) = try T.generatedDataset(sessions: 600, seed: 33)
