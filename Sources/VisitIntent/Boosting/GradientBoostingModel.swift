@@ -19,6 +19,8 @@ public struct GradientBoostingModel: Classifier, Codable, Equatable {
     /// What TreeSHAP derives from the trees (expected values, cover shares,
     /// quadrature rules), built when a row is first explained. Not stored in the file.
     private let shapCache = TreeSHAP.Cache()
+    /// The trees in one flat array for prediction, built when the model first predicts. Not stored in the file.
+    private let flatCache = FlatEnsemble.Cache()
 
     init(classes: [String], featureSpec: FeatureSpec?, featureColumns: [FeatureColumn], bins: FeatureBins, initialScores: [Double],
          trees: [RegressionTree], configuration: GradientBoostingConfiguration) {
@@ -126,14 +128,15 @@ public struct GradientBoostingModel: Classifier, Codable, Equatable {
         let n = x.rows, d = x.columns, T = outputs
         let count = min(trees.count, (limit ?? rounds) * T)
         var scores = [Double](repeating: 0, count: n * T)
+        let flat = flatCache.ensemble(trees)
         scores.withUnsafeMutableBufferPointer { sBuffer in
             x.storage.withUnsafeBufferPointer { xs in
                 let s = sBuffer
                 Parallel.forEach(blocks: (n + 1023) / 1024, threads: threads) { b in
                     for r in (b * 1024)..<min(n, (b + 1) * 1024) {
-                        let row = xs.baseAddress! + r * d
-                        for t in 0..<T { s[r * T + t] = initialScores[t] }
-                        for i in 0..<count { s[r * T + i % T] += trees[i].predict(row) }
+                        let out = s.baseAddress! + r * T
+                        for t in 0..<T { out[t] = initialScores[t] }
+                        flat.accumulate(xs.baseAddress! + r * d, trees: count, outputs: T, into: out)
                     }
                 }
             }

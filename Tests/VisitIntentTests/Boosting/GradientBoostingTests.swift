@@ -105,6 +105,42 @@ import VisitIntentTestSupport
         #expect(record.evaluations - record.iterations == 10)
     }
 
+    /// Batch prediction walks a flat copy of the trees: its raw scores must be
+    /// exactly those of each tree's own walk (`RegressionTree.predict`) summed
+    /// in tree order, for numeric and categorical splits, NaN (default
+    /// direction) and category codes a tree never saw or that are not codes.
+    @Test(arguments: [2, 3])
+    func rawScoresEqualEachTreesOwnWalkSummed(classes: Int) throws {
+        let data = TestSupport.syntheticClassification(rows: 1500, features: 5, classes: classes, seed: 21)
+        var x = data.x
+        var rng = SeededGenerator(seed: 22)
+        for r in 0..<x.rows {
+            let code = Int(rng.next() % 12)
+            x[r, 4] = Float(code)
+            if code < 4 { x[r, 0] += 2 }  // a category that matters, so trees split on it
+            if r % 9 == 0 { x[r, 1] = .nan }
+            if r % 13 == 0 { x[r, 4] = .nan }
+        }
+        let (model, _) = try GradientBoostingTrainer(configuration: config { $0.rounds = 20; $0.numLeaves = 16; $0.categoricalFeatures = [4] })
+            .fit(TrainingData(x: x, y: data.y, classes: data.classes))
+        #expect(model.trees.contains { $0.isCategorical.contains(true) } && model.trees.contains { $0.defaultLeft.contains(true) })
+        // Rows the trees never saw: unknown, negative, fractional and huge codes, NaN everywhere.
+        var probe = x
+        for (r, v) in [Float(-1), 12, 255, 256, 2.5, -0.0, .infinity, .nan].enumerated() { probe[r, 4] = v }
+        for c in 0..<probe.columns { probe[20, c] = .nan }
+        let raw = try model.rawScores(probe, threads: 2)
+        let T = model.outputs
+        var mismatches = 0
+        for r in 0..<probe.rows {
+            var expected = model.initialScores
+            probe.row(r).withUnsafeBufferPointer { row in
+                for (i, tree) in model.trees.enumerated() { expected[i % T] += tree.predict(row.baseAddress!) }
+            }
+            for t in 0..<T where raw[r * T + t] != expected[t] { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
+    }
+
     @Test(arguments: [2, 3])
     func shapContributionsSumToTheRawScore(classes: Int) throws {
         let data = TestSupport.syntheticClassification(rows: 600, features: 5, classes: classes, seed: 13)
