@@ -14,10 +14,6 @@ public struct StringPool: Sendable {
     public private(set) var strings: [String] = [""]
     /// Hash of each string, by code.
     private var hashes: [UInt64]
-    /// Each string's UTF-8 bytes, end to end; code c's are `offsets[c]..<offsets[c + 1]`.
-    /// Lookups compare bytes here (reading the `String` retained and released it per candidate).
-    private var bytes: [UInt8] = []
-    private var offsets: [Int] = [0, 0]
     private let seed = ByteMemo<Int32>.seed
     /// Code + 1 per slot (0: empty); a power of two, at most half full.
     private var slots: [Int32]
@@ -39,8 +35,6 @@ public struct StringPool: Sendable {
         }
         if let found { return found }
         let code = Int32(strings.count)
-        string.withUTF8 { bytes.append(contentsOf: $0) }
-        offsets.append(bytes.count)
         strings.append(string)
         hashes.append(h)
         if strings.count * 2 > slots.count { grow() } else { place(Int(code)) }
@@ -58,15 +52,17 @@ public struct StringPool: Sendable {
     private func find(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int32? {
         let mask = slots.count - 1
         var i = Int(truncatingIfNeeded: hash) & mask
-        return bytes.withUnsafeBufferPointer { arena -> Int32? in
+        // Candidates are read in place through the buffer (copying a `String` out of the
+        // array retained and released it per probe).
+        return strings.withUnsafeBufferPointer { strings -> Int32? in
             while true {
                 let c = Int(slots[i]) - 1
                 if c < 0 { return nil }
                 if hashes[c] == hash {
-                    let start = offsets[c], end = offsets[c + 1]
-                    if end - start == key.count && (key.isEmpty || ByteMemo<Int32>.same(arena.baseAddress! + start, key.baseAddress!, key.count)) {
-                        return Int32(c)
-                    }
+                    let same = strings[c].utf8.withContiguousStorageIfAvailable { b in
+                        b.count == key.count && (key.isEmpty || ByteMemo<Int32>.same(b.baseAddress!, key.baseAddress!, key.count))
+                    } ?? strings[c].utf8.elementsEqual(key)
+                    if same { return Int32(c) }
                 }
                 i = (i + 1) & mask
             }
