@@ -83,7 +83,7 @@ struct EventLineDecoder {
     private struct Page { var path: Int32, host: Int32, source: Int32, medium: Int32, campaign: Int32, present: Bool }
     private struct Traffic { var code: Int32, present: Bool }
 
-    private static let idLimit = 200_000
+    private let limits: DecoderLimits
     private var ids = ByteMemo<Int32>(limit: .max, byteLimit: .max)   // raw visitor or session id → pseudonym (`idPool`), emptied with it
     private var eventNames = ByteMemo<(EventKind, Int32)>(limit: 10_000)  // name → kind, kept name when `other`
     private var pages = ByteMemo<Page>(limit: 100_000)
@@ -98,9 +98,10 @@ struct EventLineDecoder {
     private var scratch: [UInt8] = []
     private let fields = CanonicalField.Lookup.shared
 
-    init(pseudonymizer: Pseudonymizer, consent: EventReader.ConsentPolicy) {
+    init(pseudonymizer: Pseudonymizer, consent: EventReader.ConsentPolicy, limits: DecoderLimits = DecoderLimits()) {
         self.pseudonymizer = pseudonymizer
         self.consent = consent
+        self.limits = limits
     }
 
     /// Rows appended after this go to a new table: forget the codes of the last one
@@ -124,12 +125,12 @@ struct EventLineDecoder {
     /// Reads `line` into `table` and counts it in `summary`; false (nothing
     /// changed) when the line must go through the full path.
     mutating func append(_ line: UnsafeBufferPointer<UInt8>, to table: inout EventTable, summary: inout EventReader.Summary) -> Bool {
-        if pool.strings.count > 500_000 || pool.bytes > 64 << 20 {
+        if pool.strings.count > limits.strings || pool.bytes > limits.bytes {
             flush(into: &table)  // pending rows hold codes of the pools about to go
             reset()
         }
         // A line adds at most two ids: forget them all before the memo could fill (and empty itself) mid-line.
-        if ids.count + 2 > Self.idLimit || idPool.bytes > 64 << 20 {
+        if ids.count + 2 > limits.ids || idPool.bytes > limits.bytes {
             flush(into: &table)
             ids.removeAll()
             idPool = Strings(unique: true)

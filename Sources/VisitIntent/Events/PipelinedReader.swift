@@ -18,6 +18,8 @@ public struct PipelinedReader {
     /// Bytes read at a time from a JSON Lines file, and parts parsed at once.
     public var blockBytes = 8 << 20
     public var threads = Parallel.defaultThreads
+    /// When each reading thread's decoder empties its memos (the defaults bound their memory).
+    public var decoderLimits = DecoderLimits()
 
     public init(reader: EventReader) { self.reader = reader }
 
@@ -101,7 +103,8 @@ public struct PipelinedReader {
         // and redacted URLs stay warm (a fresh one per part recomputed them every part).
         var states = (0..<max(1, threads)).map { _ in
             PartState(admission: EventReader.Admission(reader: partReader),
-                      decoder: EventLineDecoder(pseudonymizer: partReader.pseudonymizer, consent: partReader.options.consent))
+                      decoder: EventLineDecoder(pseudonymizer: partReader.pseudonymizer, consent: partReader.options.consent,
+                                                limits: decoderLimits))
         }
         let pageURLs = PageURLMemo()  // parts that build tables parse each page's URL once, not once per part
         // One buffer for the whole file, read into directly: the carried-over partial

@@ -21,7 +21,8 @@ import VisitIntentTestSupport
     }
 
     /// Reads `text` both ways; returns (full path, fast path) tables and summaries, or their errors.
-    static func both(path: String, options: EventReader.Options = EventReader.Options()) throws
+    static func both(path: String, options: EventReader.Options = EventReader.Options(), blockBytes: Int = 700,
+                     limits: DecoderLimits = DecoderLimits()) throws
         -> (full: Result<(EventTable, EventReader.Summary), InputError>, fast: Result<(EventTable, EventReader.Summary), InputError>) {
         let reader = EventReader(options: options, pseudonymizer: T.key)
         func full() throws -> (EventTable, EventReader.Summary) {
@@ -31,8 +32,9 @@ import VisitIntentTestSupport
         }
         func fast() throws -> (EventTable, EventReader.Summary) {
             var pipelined = PipelinedReader(reader: reader)
-            pipelined.blockBytes = 700  // a few lines a block: the decoder's memos outlive its tables
+            pipelined.blockBytes = blockBytes  // by default a few lines a block: the decoder's memos outlive its tables
             pipelined.threads = 2
+            pipelined.decoderLimits = limits
             var table = EventTable()
             let s = try pipelined.forEachTable(paths: [path]) { part, _ in table.append(part) }
             return (table, s)
@@ -214,6 +216,27 @@ import VisitIntentTestSupport
             Issue.record("row \(k): full path \(fullRows[k]), decoder \(fastRows[k])")
         }
         try Self.expectSame(path: path, "specials, the first error")
+    }
+
+    /// The decoder empties its string pool and id memo when they reach their
+    /// limits, rows still pending then must first reach the table with the codes
+    /// of the pool about to go. Tiny limits, crossed every few lines in the
+    /// middle of large parts, must still give the full path's table.
+    @Test func memosEmptiedMidPartGiveTheFullPathsTable() throws {
+        let (_, _, dir) = try T.generatedDataset(sessions: 400, seed: 41)
+        var limits = DecoderLimits()
+        limits.strings = 12
+        limits.ids = 5
+        limits.bytes = 300
+        let (full, fast) = try Self.both(path: dir + "/events.jsonl", blockBytes: 256 << 10, limits: limits)
+        let a = try full.get(), b = try fast.get()
+        #expect(a.0.count > 2_000)
+        #expect(a.1 == b.1)
+        let fullRows = Self.rows(a.0), fastRows = Self.rows(b.0)
+        #expect(fullRows.count == fastRows.count)
+        if let k = fullRows.indices.first(where: { $0 < fastRows.count && fullRows[$0] != fastRows[$0] }) {
+            Issue.record("row \(k): full path \(fullRows[k]), decoder \(fastRows[k])")
+        }
     }
 
     /// A generated data set: every line through the decoder gives the full path's table.
