@@ -88,22 +88,4 @@ struct FlatEnsemble: Sendable {
             }
         }
     }
-
-    /// Built on first use and kept with the model (not in its file).
-    final class Cache: @unchecked Sendable, Equatable {
-        private let lock = NSLock()
-        private var built: FlatEnsemble?
-
-        func ensemble(_ trees: [RegressionTree]) -> FlatEnsemble {
-            lock.withLock {
-                if let built { return built }
-                let e = FlatEnsemble(trees)
-                built = e
-                return e
-            }
-        }
-
-        /// Derived data: never what makes two models differ.
-        static func == (a: Cache, b: Cache) -> Bool { true }
-    }
 }

@@ -18,9 +18,9 @@ public struct GradientBoostingModel: Classifier, Codable, Equatable {
     public var calibration: Calibration?
     /// What TreeSHAP derives from the trees (expected values, cover shares,
     /// quadrature rules), built when a row is first explained. Not stored in the file.
-    private let shapCache = TreeSHAP.Cache()
+    private let shapEnsemble = BuiltOnce<TreeSHAP.Ensemble>()
     /// The trees in one flat array for prediction, built when the model first predicts. Not stored in the file.
-    private let flatCache = FlatEnsemble.Cache()
+    private let flatEnsemble = BuiltOnce<FlatEnsemble>()
 
     init(classes: [String], featureSpec: FeatureSpec?, featureColumns: [FeatureColumn], bins: FeatureBins, initialScores: [Double],
          trees: [RegressionTree], configuration: GradientBoostingConfiguration) {
@@ -128,7 +128,7 @@ public struct GradientBoostingModel: Classifier, Codable, Equatable {
         let n = x.rows, d = x.columns, T = outputs
         let count = min(trees.count, (limit ?? rounds) * T)
         var scores = [Double](repeating: 0, count: n * T)
-        let flat = flatCache.ensemble(trees)
+        let flat = flatEnsemble.value { FlatEnsemble(trees) }
         scores.withUnsafeMutableBufferPointer { sBuffer in
             x.storage.withUnsafeBufferPointer { xs in
                 let s = sBuffer
@@ -168,7 +168,7 @@ public struct GradientBoostingModel: Classifier, Codable, Equatable {
     public func contributions(_ row: [Float]) -> [[Double]] {
         let d = featureColumns.count, T = outputs
         precondition(row.count == d, "a row of \(row.count) values for a model of \(d) features")
-        let ensemble = shapCache.ensemble(trees)
+        let ensemble = shapEnsemble.value { TreeSHAP.Ensemble(trees) }
         let workspace = TreeSHAP.Workspace(features: d, largestTree: ensemble.largestTree)
         defer { workspace.deallocate() }
         var flat = [Double](repeating: 0, count: T * (d + 1))

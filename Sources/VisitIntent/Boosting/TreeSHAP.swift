@@ -240,24 +240,4 @@ enum TreeSHAP {
         let total = Double(tree.nodeCount[u])
         return total > 0 ? cover(tree, child) / total : 0.5
     }
-
-    /// The model's `Ensemble`, built on the first explained row: scoring
-    /// without reasons never pays for it. Shared by copies of the model (it
-    /// depends only on the trees, which never change).
-    final class Cache: @unchecked Sendable, Equatable {
-        private let lock = NSLock()
-        private var built: Ensemble?
-
-        func ensemble(_ trees: [RegressionTree]) -> Ensemble {
-            lock.withLock {
-                if let built { return built }
-                let e = Ensemble(trees)
-                built = e
-                return e
-            }
-        }
-
-        /// Derived data: never what makes two models differ.
-        static func == (a: Cache, b: Cache) -> Bool { true }
-    }
 }

@@ -20,6 +20,31 @@ import VisitIntentTestSupport
         }
     }
 
+    /// The same rows, reporting the first that differs (not two whole tables).
+    static func expectSameRows(_ full: EventTable, _ fast: EventTable, sourceLocation: SourceLocation = #_sourceLocation) {
+        let fullRows = rows(full), fastRows = rows(fast)
+        #expect(fullRows.count == fastRows.count, sourceLocation: sourceLocation)
+        if let k = fullRows.indices.first(where: { $0 < fastRows.count && fullRows[$0] != fastRows[$0] }) {
+            Issue.record("row \(k): full path \(fullRows[k]), decoder \(fastRows[k])", sourceLocation: sourceLocation)
+        }
+    }
+
+    /// Writes `bytes` and reads them both ways: skipping bad records, the same
+    /// summaries and rows (more than `skipped` records refused and `kept`
+    /// kept, so the file tests both); not skipping, the same first error.
+    static func expectSameSkippingOrNot(_ bytes: [UInt8], name: String, skipped: Int, kept: Int,
+                                        sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let path = T.writeBytes(bytes, name: name)
+        var skipping = EventReader.Options()
+        skipping.skipInvalid = true
+        let (full, fast) = try both(path: path, options: skipping)
+        let a = try full.get(), b = try fast.get()
+        #expect(a.1.skipped.total > skipped && a.0.count > kept, "the file must hold refused and kept records", sourceLocation: sourceLocation)
+        #expect(a.1 == b.1, sourceLocation: sourceLocation)
+        expectSameRows(a.0, b.0, sourceLocation: sourceLocation)
+        try expectSame(path: path, "\(name), the first error")
+    }
+
     /// Reads `text` both ways; returns (full path, fast path) tables and summaries, or their errors.
     static func both(path: String, options: EventReader.Options = EventReader.Options(), blockBytes: Int = 700,
                      limits: DecoderLimits = DecoderLimits()) throws
@@ -168,15 +193,7 @@ import VisitIntentTestSupport
             }
             out += line.filter { $0 != 0x0A } + [0x0A]
         }
-        let path = T.writeBytes(out, name: "mutated.jsonl")
-        var skipping = EventReader.Options()
-        skipping.skipInvalid = true
-        let (full, fast) = try Self.both(path: path, options: skipping)
-        let a = try full.get(), b = try fast.get()
-        #expect(a.1.skipped.total > 500 && a.0.count > 500, "the edits must break many lines and leave many readable")
-        #expect(a.1 == b.1)
-        #expect(Self.rows(a.0) == Self.rows(b.0))
-        try Self.expectSame(path: path, "mutated, the first error")
+        try Self.expectSameSkippingOrNot(out, name: "mutated.jsonl", skipped: 500, kept: 500)
     }
 
     /// The decoder finds a string's end sixteen bytes at a time: a quote,
@@ -203,19 +220,7 @@ import VisitIntentTestSupport
                 }
             }
         }
-        let path = T.writeBytes(out, name: "specials.jsonl")
-        var skipping = EventReader.Options()
-        skipping.skipInvalid = true
-        let (full, fast) = try Self.both(path: path, options: skipping)
-        let a = try full.get(), b = try fast.get()
-        #expect(a.1.skipped.total > 100 && a.0.count > 1_000, "some lines must be refused and most kept")
-        #expect(a.1 == b.1)
-        let fullRows = Self.rows(a.0), fastRows = Self.rows(b.0)
-        #expect(fullRows.count == fastRows.count)
-        if let k = fullRows.indices.first(where: { $0 < fastRows.count && fullRows[$0] != fastRows[$0] }) {
-            Issue.record("row \(k): full path \(fullRows[k]), decoder \(fastRows[k])")
-        }
-        try Self.expectSame(path: path, "specials, the first error")
+        try Self.expectSameSkippingOrNot(out, name: "specials.jsonl", skipped: 100, kept: 1_000)
     }
 
     /// The decoder empties its string pool and id memo when they reach their
@@ -232,11 +237,7 @@ import VisitIntentTestSupport
         let a = try full.get(), b = try fast.get()
         #expect(a.0.count > 2_000)
         #expect(a.1 == b.1)
-        let fullRows = Self.rows(a.0), fastRows = Self.rows(b.0)
-        #expect(fullRows.count == fastRows.count)
-        if let k = fullRows.indices.first(where: { $0 < fastRows.count && fullRows[$0] != fastRows[$0] }) {
-            Issue.record("row \(k): full path \(fullRows[k]), decoder \(fastRows[k])")
-        }
+        Self.expectSameRows(a.0, b.0)
     }
 
     /// A generated data set: every line through the decoder gives the full path's table.
