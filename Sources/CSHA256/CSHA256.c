@@ -101,9 +101,13 @@ static int detect_sha_ni(void) {
 
 int csha256_accelerated(void) {
 #ifdef CSHA256_X86
-    static int cached = -1;  // a benign race: every thread computes the same value
-    if (cached < 0) cached = detect_sha_ni();
-    return cached;
+    static int cached = -1;  // every thread computes the same value; relaxed atomics keep the race defined
+    int known = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (known < 0) {
+        known = detect_sha_ni();
+        __atomic_store_n(&cached, known, __ATOMIC_RELAXED);
+    }
+    return known;
 #else
     return 0;
 #endif

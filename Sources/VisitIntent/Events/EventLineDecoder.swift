@@ -576,6 +576,7 @@ struct EventLineDecoder {
                 withUnsafeTemporaryAllocation(of: T.self, capacity: rows.count) { tmp in
                     for i in rows.indices { tmp.initializeElement(at: i, to: value(rows[i])) }
                     into.append(contentsOf: UnsafeBufferPointer(tmp))
+                    _ = tmp.deinitialize()
                 }
             }
             column(&table.visitor) { $0.row.visitor }

@@ -66,6 +66,7 @@ extension EventTable {
                 withUnsafeTemporaryAllocation(of: T.self, capacity: rows.count) { tmp in
                     for (k, r) in rows.enumerated() { tmp.initializeElement(at: k, to: f[Int(r)]) }
                     into.append(contentsOf: UnsafeBufferPointer(tmp))
+                    _ = tmp.deinitialize()  // a no-op for today's plain columns; a reference-holding one would leak without it
                 }
             }
         }

@@ -115,18 +115,21 @@ import VisitIntentTestSupport
         var x = data.x
         var rng = SeededGenerator(seed: 22)
         for r in 0..<x.rows {
-            let code = Int(rng.next() % 12)
+            // Codes in all four words of a node's category mask; the ones that matter span them.
+            let code = [1, 70, 200, 250, 0, 5, 64, 127, 128, 191, 192, 254][Int(rng.next() % 12)]
             x[r, 4] = Float(code)
-            if code < 4 { x[r, 0] += 2 }  // a category that matters, so trees split on it
+            if [1, 70, 200, 250].contains(code) { x[r, 0] += 2 }  // categories that matter, so trees split on them
             if r % 9 == 0 { x[r, 1] = .nan }
             if r % 13 == 0 { x[r, 4] = .nan }
         }
-        let (model, _) = try GradientBoostingTrainer(configuration: config { $0.rounds = 20; $0.numLeaves = 16; $0.categoricalFeatures = [4] })
+        let (model, _) = try GradientBoostingTrainer(configuration: config { $0.rounds = 20; $0.numLeaves = 16; $0.categoricalFeatures = [4]; $0.maxCategories = 255 })
             .fit(TrainingData(x: x, y: data.y, classes: data.classes))
         #expect(model.trees.contains { $0.isCategorical.contains(true) } && model.trees.contains { $0.defaultLeft.contains(true) })
+        // Some split sends a category of the mask's upper words left (codes ≥ 64).
+        #expect(model.trees.contains { t in t.leftCategories.contains { $0.count == 4 && $0[1...].contains { $0 != 0 } } })
         // Rows the trees never saw: unknown, negative, fractional and huge codes, NaN everywhere.
         var probe = x
-        for (r, v) in [Float(-1), 12, 255, 256, 2.5, -0.0, .infinity, .nan].enumerated() { probe[r, 4] = v }
+        for (r, v) in [Float(-1), 12, 255, 256, 2.5, -0.0, .infinity, .nan, 63, 65, 199].enumerated() { probe[r, 4] = v }
         for c in 0..<probe.columns { probe[20, c] = .nan }
         let raw = try model.rawScores(probe, threads: 2)
         let T = model.outputs

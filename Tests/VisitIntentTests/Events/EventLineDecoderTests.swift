@@ -81,6 +81,8 @@ import VisitIntentTestSupport
             #expect(rows(a.0) == rows(b.0), comment)
             #expect(a.0.pool.strings.map { Array($0.utf8) } == b.0.pool.strings.map { Array($0.utf8) }, comment)  // bytes, not canonical equivalence
             #expect(a.1 == b.1, comment)
+            // Empty values ("source":"", a relative URL's host) are code 0, "absent", in both: never a second "".
+            #expect(!a.0.pool.strings.dropFirst().contains("") && !b.0.pool.strings.dropFirst().contains(""), comment)
         case (.failure(let a), .failure(let b)):
             #expect(a.description == b.description, comment)
         default:
