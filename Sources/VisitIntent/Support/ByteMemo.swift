@@ -37,12 +37,10 @@ struct ByteMemo<Value> {
 
     var count: Int { values.count }
 
-    /// A 64-bit hash of `key`, eight bytes at a time.
-    static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 { hash(key, seed: byteMemoSeed) }
-
-    /// `hash(key)`, with the seed this memo holds.
+    /// `key`'s hash, with the seed this memo holds.
     @inline(__always) func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 { Self.hash(key, seed: seed) }
 
+    /// A 64-bit hash of `key`, eight bytes at a time.
     @inline(__always) static func hash(_ key: UnsafeBufferPointer<UInt8>, seed: UInt64) -> UInt64 {
         var h: UInt64 = seed ^ UInt64(key.count)
         var tail: UInt64 = 0
