@@ -12,8 +12,9 @@
 /// string's plain run (a quote, a backslash or a control byte below 0x20),
 /// or `n` when there is none; `*high` is set to 1 when a byte ≥ 0x80 comes
 /// before that index (the caller then checks UTF-8). Sixteen bytes a step
-/// with SSE2 (every x86-64 has it); `static inline` so that Swift inlines it
-/// into the decoder's loop: Swift's own `SIMD16` comparisons were not.
+/// with SSE2 (every x86-64 has it), eight in a word elsewhere; `static inline`
+/// so that Swift inlines it into the decoder's loop: Swift's own `SIMD16`
+/// comparisons were not.
 static inline size_t cbytescan_string_run(const uint8_t *p, size_t n, int *high) {
     size_t i = 0;
 #if defined(__SSE2__)
@@ -30,6 +31,27 @@ static inline size_t cbytescan_string_run(const uint8_t *p, size_t n, int *high)
             highs |= h & ((1u << k) - 1u);
             if (highs != 0) *high = 1;
             return i + k;
+        }
+        highs |= h;
+    }
+    if (highs != 0) *high = 1;
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    // Eight bytes a step in a word (aarch64 and other little-endian machines without
+    // SSE2): a byte's flag is exact up to the first stop, which is all that is read.
+    const uint64_t ones = 0x0101010101010101ull, highBits = 0x8080808080808080ull;
+    uint64_t highs = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        __builtin_memcpy(&w, p + i, 8);
+        uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+        uint64_t stop = ((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w);
+        stop &= highBits;
+        uint64_t h = w & highBits;
+        if (stop != 0) {
+            unsigned k = (unsigned)__builtin_ctzll(stop);  // bit 7 of the first stop byte
+            highs |= h & ((1ull << k) - 1ull);
+            if (highs != 0) *high = 1;
+            return i + k / 8;
         }
         highs |= h;
     }

@@ -20,6 +20,9 @@ public struct FeatureExtractor: Sendable {
     /// Bucket of each (from, to) topic pair, fixed by the spec.
     let bigramBucket: [Int32]
     let internalHosts: Set<String>
+    /// Kind and topic indices the rows need, found once (a per-session `firstIndex(of:)`
+    /// compared strings for every session).
+    let fallbackKind: Int, fallbackTopic: Int, pricingKind: Int?, bookingKind: Int?
     /// What is worked out per distinct path and per distinct (source, medium,
     /// referrer host), kept across calls: the service extracts one session per
     /// request, and a site's paths and referrers recur. Paths are seen only after
@@ -42,18 +45,28 @@ public struct FeatureExtractor: Sendable {
         }
         bigramBucket = table
         internalHosts = Set(spec.internalHosts)
+        let kinds = layout.taxonomy.kinds
+        fallbackKind = kinds.firstIndex(of: layout.taxonomy.fallbackKind)!
+        fallbackTopic = layout.taxonomy.topics.firstIndex(of: layout.taxonomy.fallbackTopic)!
+        pricingKind = kinds.firstIndex(of: "pricing")
+        bookingKind = kinds.firstIndex(of: "booking")
     }
 
-    /// Classification of every distinct path in `events`, indexed by pool code.
+    /// Classification of every distinct path in `events`, indexed by pool code;
+    /// the path-token buckets of code `c` are `buckets[bucketStart[c]..<bucketStart[c] + bucketCount[c]]`
+    /// (one flat array: an array per path was retained and released at every page view).
     struct PathInfo {
         var topic: [Int16]
         var kind: [Int16]
-        var tokenBuckets: [[Int32]]
+        var bucketStart: [Int]
+        var bucketCount: [Int]
+        var buckets: [Int32] = []
     }
 
     func pathInfo(_ events: EventTable) -> PathInfo {
         let n = events.pool.strings.count
-        var info = PathInfo(topic: Array(repeating: -1, count: n), kind: Array(repeating: -1, count: n), tokenBuckets: Array(repeating: [], count: n))
+        var info = PathInfo(topic: Array(repeating: -1, count: n), kind: Array(repeating: -1, count: n),
+                            bucketStart: Array(repeating: 0, count: n), bucketCount: Array(repeating: 0, count: n))
         for code in events.path where code != StringPool.empty && info.topic[Int(code)] < 0 {
             let path = events.pool[code]
             let known: PathClass
@@ -67,7 +80,9 @@ public struct FeatureExtractor: Sendable {
             }
             info.topic[Int(code)] = known.topic
             info.kind[Int(code)] = known.kind
-            info.tokenBuckets[Int(code)] = known.tokenBuckets
+            info.bucketStart[Int(code)] = info.buckets.count
+            info.bucketCount[Int(code)] = known.tokenBuckets.count
+            info.buckets.append(contentsOf: known.tokenBuckets)
         }
         return info
     }
@@ -237,7 +252,8 @@ public struct FeatureExtractor: Sendable {
             lastKind = pageKind
             if previousTopic >= 0 { row[L.bigrams + Int(bigramBucket[previousTopic * topicCount + topic])] += 1 }
             previousTopic = topic
-            for b in info.tokenBuckets[Int(path)] { row[L.pathTokens + Int(b)] += 1 }
+            let tokens = info.bucketStart[Int(path)]
+            for k in tokens..<(tokens + info.bucketCount[Int(path)]) { row[L.pathTokens + Int(info.buckets[k])] += 1 }
         }
         let start = list.first.map { events.time[Int($0)] } ?? sessions.start[s]
         let duration = Double(lastTime - start) / 1000
@@ -249,16 +265,13 @@ public struct FeatureExtractor: Sendable {
         row[L.session + 5] = Float(dwellMax)
         // Bounce as GA4's "not engaged": one page, no interaction, under 10 s on the site.
         row[L.session + 6] = pageViews <= 1 && !interacted && max(duration, dwellSum) < 10 ? 1 : 0
-        let kinds = L.taxonomy.kinds
-        let fallbackKind = kinds.firstIndex(of: L.taxonomy.fallbackKind)!
-        let fallbackTopic = L.taxonomy.topics.firstIndex(of: L.taxonomy.fallbackTopic)!
         if firstKind < 0 { firstKind = fallbackKind; lastKind = fallbackKind; firstTopic = fallbackTopic }
         row[L.landingKind + firstKind] = 1
         row[L.exitKind + lastKind] = 1
         row[L.landingTopic + firstTopic] = 1
         for i in 0..<7 { row[L.funnel + i] = Float(counts[i]) }
-        if let pricing = kinds.firstIndex(of: "pricing") { row[L.funnel + 7] = row[L.kindViews + pricing] > 0 ? 1 : 0 }
-        if let booking = kinds.firstIndex(of: "booking") { row[L.funnel + 8] = row[L.kindViews + booking] > 0 ? 1 : 0 }
+        if let pricing = pricingKind { row[L.funnel + 7] = row[L.kindViews + pricing] > 0 ? 1 : 0 }
+        if let booking = bookingKind { row[L.funnel + 8] = row[L.kindViews + booking] > 0 ? 1 : 0 }
         row[L.engagement + 0] = maxScroll
         row[L.engagement + 1] = searched ? 1 : 0
         row[L.channel + channelIndex] = 1

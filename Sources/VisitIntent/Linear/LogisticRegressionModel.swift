@@ -5,8 +5,8 @@ import LinearAlgebra
 /// vector and intercept per logit column, and what it was trained on.
 ///
 /// `p = softmax(x̂W + b)` with `x̂` the standardised features (for two
-/// classes, `p₁ = σ(x̂w + b)`). Immutable; prediction is one `sgemm` per
-/// block of rows.
+/// classes, `p₁ = σ(x̂w + b)`). Immutable; prediction folds the
+/// standardisation into the weights (`SparseLogits`).
 public struct LogisticRegressionModel: Classifier, Codable, Equatable {
     public var kind: String { "logistic" }
     public let classes: [String]
@@ -101,69 +101,38 @@ public struct LogisticRegressionModel: Classifier, Codable, Equatable {
         try c.encodeIfPresent(calibration, forKey: .calibration)
     }
 
-    /// `Σ a[j]·b[j]` in a fixed order: eight SIMD lanes, then the lanes and the tail.
-    @inline(__always)
-    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
-        var acc = SIMD8<Float>(repeating: 0)
-        var j = 0
-        while j + 8 <= n {
-            let x = UnsafeRawPointer(a + j).loadUnaligned(as: SIMD8<Float>.self)
-            let y = UnsafeRawPointer(b + j).loadUnaligned(as: SIMD8<Float>.self)
-            acc += x * y  // not addProduct: without FMA in the target it becomes a libm call per lane
-            j += 8
-        }
-        var sum = acc.sum()
-        while j < n { sum += a[j] * b[j]; j += 1 }
-        return sum
-    }
-
     /// The columns the coefficients belong to (one per level of a categorical column).
     public var coefficientColumns: [FeatureColumn] { oneHot?.outputColumns ?? featureColumns }
 
     public func uncalibratedProbabilities(_ input: Matrix<Float>, threads: Int) throws -> Matrix<Double> {
         try checkWidth(input)
         let x = oneHot?.expand(input) ?? input
-        BLAS.setThreads(1)
-        let n = x.rows, d = x.columns, m = weights.count, k = classes.count
-        // Weights by output, contiguous per logit: each row's logits are computed on
-        // their own, in a fixed order, so a session's score never depends on which
-        // other sessions share its batch (streaming equals in-memory scoring).
-        var wf = [Float](repeating: 0, count: d * m)
-        for c in 0..<m { for j in 0..<d { wf[c * d + j] = Float(weights[c][j]) } }
+        let n = x.rows, m = weights.count, k = classes.count
+        // Each row's logits are computed on their own, in a fixed order, so a session's
+        // score never depends on which other sessions share its batch (streaming equals
+        // in-memory scoring).
+        let logits = SparseLogits(weights: weights, intercepts: intercepts, standardizer: standardizer)
         var out = Matrix<Double>(rows: n, columns: k)
         let block = 4096
         let blocks = (n + block - 1) / block
-        let b = intercepts
         x.storage.withUnsafeBufferPointer { xs in
             out.storage.withUnsafeMutableBufferPointer { outBuffer in
                 let probabilities = outBuffer
                 Parallel.forEach(blocks: blocks, threads: threads) { blk in
                     let r0 = blk * block, r1 = min(n, r0 + block), rows = r1 - r0
-                    var standardized = [Float](repeating: 0, count: rows * d)
-                    var z = [Float](repeating: 0, count: rows * m)
-                    standardized.withUnsafeMutableBufferPointer { sp in
-                        standardizer.apply(xs, rows: r0..<r1, columns: d, into: sp.baseAddress!)
-                        wf.withUnsafeBufferPointer { w in
-                            z.withUnsafeMutableBufferPointer { zp in
-                                for i in 0..<rows {
-                                    for c in 0..<m {
-                                        zp[i * m + c] = Self.dot(sp.baseAddress! + i * d, w.baseAddress! + c * d, d) + Float(b[c])
-                                    }
-                                }
-                            }
-                        }
-                    }
+                    var z = [Double](repeating: 0, count: rows * m)
+                    z.withUnsafeMutableBufferPointer { logits.apply(xs, rows: r0..<r1, into: $0.baseAddress!) }
                     for i in 0..<rows {
                         let o = (r0 + i) * k
                         if m == 1 {
-                            let p = 1 / (1 + exp(-Double(z[i])))
+                            let p = 1 / (1 + exp(-z[i]))
                             probabilities[o] = 1 - p
                             probabilities[o + 1] = p
                         } else {
                             var maxZ = -Double.infinity
-                            for c in 0..<m { maxZ = max(maxZ, Double(z[i * m + c])) }
+                            for c in 0..<m { maxZ = max(maxZ, z[i * m + c]) }
                             var sum = 0.0
-                            for c in 0..<m { let e = exp(Double(z[i * m + c]) - maxZ); probabilities[o + c] = e; sum += e }
+                            for c in 0..<m { let e = exp(z[i * m + c] - maxZ); probabilities[o + c] = e; sum += e }
                             for c in 0..<m { probabilities[o + c] /= sum }
                         }
                     }

@@ -26,29 +26,36 @@ public final class ScoreWriter {
 
     static func number(_ v: Double) -> String { FixedDecimal.sixDigits(v) }
 
-    private func flush(_ force: Bool = false) throws {
+    /// Rows are built as bytes (string concatenation cost more than scoring), in a
+    /// local buffer taken from `buffer` for the call: every access to a class's
+    /// stored property is checked for exclusivity at run time.
+    private func withBuffer(_ body: (inout [UInt8]) throws -> Void) rethrows {
+        var bytes: [UInt8] = []
+        swap(&bytes, &buffer)
+        defer { swap(&bytes, &buffer) }
+        try body(&bytes)
+    }
+
+    private func flush(_ buffer: inout [UInt8], force: Bool = false) throws {
         if force || buffer.count > 1 << 20 { try out.write(buffer); buffer.removeAll(keepingCapacity: true) }
     }
 
-    /// Rows are built as bytes: string concatenation cost more than scoring.
-    private func add(_ text: String) { buffer.append(contentsOf: text.utf8) }
-
-    private func addNumbers(_ ps: ArraySlice<Double>) {
+    private static func addNumbers(_ ps: ArraySlice<Double>, to buffer: inout [UInt8]) {
         for c in ps.indices {
             if c > ps.startIndex { buffer.append(UInt8(ascii: ",")) }
             FixedDecimal.appendSixDigits(ps[c], to: &buffer)
         }
     }
 
-    private func header() {
+    private func header(_ buffer: inout [UInt8]) {
         guard !headerWritten else { return }
         headerWritten = true
         guard format == .csv else { return }
         let ps = classes.map { CSVText.quote("p_" + $0) }.joined(separator: ",")
         let extra = withDetails ? ",topic,stage,content,content_url,reasons" : ""
         switch level {
-        case .session: add("session_id,visitor,\(ps),intent\(extra)\n")
-        case .visitor: add("visitor,sessions,latest_session_id,\(ps),intent," + classes.map { CSVText.quote("max_p_" + $0) }.joined(separator: ",") + "\(extra)\n")
+        case .session: buffer.append(contentsOf: "session_id,visitor,\(ps),intent\(extra)\n".utf8)
+        case .visitor: buffer.append(contentsOf: ("visitor,sessions,latest_session_id,\(ps),intent," + classes.map { CSVText.quote("max_p_" + $0) }.joined(separator: ",") + "\(extra)\n").utf8)
         }
     }
 
@@ -82,7 +89,11 @@ public final class ScoreWriter {
 
     /// Adds a chunk of scored sessions.
     public func append(_ t: ScoreTable) throws {
-        header()
+        try withBuffer { try append(t, into: &$0) }
+    }
+
+    private func append(_ t: ScoreTable, into buffer: inout [UInt8]) throws {
+        header(&buffer)
         let k = classes.count
         let quotedClasses = classes.map { Array(CSVText.quote($0).utf8) }
         for r in 0..<t.sessionIDs.count {
@@ -93,19 +104,19 @@ public final class ScoreWriter {
             case .session:
                 let best = Self.argmax(ps), intent = classes[best]
                 if format == .csv {
-                    add(CSVText.quote(t.sessionIDs[r]))
+                    buffer.append(contentsOf: CSVText.quote(t.sessionIDs[r]).utf8)
                     buffer.append(UInt8(ascii: ","))
-                    add(t.visitorIDs[r])
+                    buffer.append(contentsOf: t.visitorIDs[r].utf8)
                     buffer.append(UInt8(ascii: ","))
-                    addNumbers(ps)
+                    Self.addNumbers(ps, to: &buffer)
                     buffer.append(UInt8(ascii: ","))
                     buffer.append(contentsOf: quotedClasses[best])
-                    if withDetails { add(csvDetails(detail)) }
+                    if withDetails { buffer.append(contentsOf: csvDetails(detail).utf8) }
                     buffer.append(UInt8(ascii: "\n"))
                 } else {
-                    add("{\"session_id\":\(JSONText.quote(t.sessionIDs[r])),\"visitor\":\"\(t.visitorIDs[r])\",\"probabilities\":\(probabilitiesJSON(ps)),\"intent\":\(JSONText.quote(intent))\(jsonDetails(detail))}\n")
+                    buffer.append(contentsOf: "{\"session_id\":\(JSONText.quote(t.sessionIDs[r])),\"visitor\":\"\(t.visitorIDs[r])\",\"probabilities\":\(probabilitiesJSON(ps)),\"intent\":\(JSONText.quote(intent))\(jsonDetails(detail))}\n".utf8)
                 }
-                try flush()
+                try flush(&buffer)
             case .visitor:
                 let v = t.visitorIDs[r]
                 if var s = visitors[v] {
@@ -123,21 +134,25 @@ public final class ScoreWriter {
 
     /// Writes what is pending (the visitor rows) and flushes.
     public func finish() throws {
-        header()
+        try withBuffer { try finish(into: &$0) }
+    }
+
+    private func finish(into buffer: inout [UInt8]) throws {
+        header(&buffer)
         if level == .visitor {
             for v in visitorOrder {
                 let s = visitors[v]!
                 let intent = classes[Self.argmax(s.probabilities[...])]
                 if format == .csv {
-                    add("\(v),\(s.sessions),\(CSVText.quote(s.latestSession)),\(s.probabilities.map(Self.number).joined(separator: ",")),\(CSVText.quote(intent)),\(s.maxima.map(Self.number).joined(separator: ","))\(csvDetails(s.details))\n")
+                    buffer.append(contentsOf: "\(v),\(s.sessions),\(CSVText.quote(s.latestSession)),\(s.probabilities.map(Self.number).joined(separator: ",")),\(CSVText.quote(intent)),\(s.maxima.map(Self.number).joined(separator: ","))\(csvDetails(s.details))\n".utf8)
                 } else {
-                    add("{\"visitor\":\"\(v)\",\"sessions\":\(s.sessions),\"latest_session_id\":\(JSONText.quote(s.latestSession)),\"probabilities\":\(probabilitiesJSON(s.probabilities[...])),\"intent\":\(JSONText.quote(intent)),\"max_probabilities\":\(probabilitiesJSON(s.maxima[...]))\(jsonDetails(s.details))}\n")
+                    buffer.append(contentsOf: "{\"visitor\":\"\(v)\",\"sessions\":\(s.sessions),\"latest_session_id\":\(JSONText.quote(s.latestSession)),\"probabilities\":\(probabilitiesJSON(s.probabilities[...])),\"intent\":\(JSONText.quote(intent)),\"max_probabilities\":\(probabilitiesJSON(s.maxima[...]))\(jsonDetails(s.details))}\n".utf8)
                 }
-                try flush()
+                try flush(&buffer)
             }
             visitors = [:]
             visitorOrder = []
         }
-        try flush(true)
+        try flush(&buffer, force: true)
     }
 }

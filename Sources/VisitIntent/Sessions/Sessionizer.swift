@@ -108,15 +108,16 @@ public struct Sessionizer: Sendable {
         }
         heads.sort { ($0.start, $0.firstEvent) < ($1.start, $1.firstEvent) }
         // Visitors with more sessions than a person makes: left out, and counted.
-        var perVisitor: [Int32: Int] = [:]
-        for h in heads { perVisitor[h.visitor, default: 0] += 1 }
-        let robots = Set(perVisitor.filter { $0.value > limits.maxSessionsPerVisitor }.keys)
-        if !robots.isEmpty { heads.removeAll { robots.contains($0.visitor) } }
+        // (Visitor codes are dense: counted in an array, not a dictionary hashed per session.)
+        var perVisitor = [Int](repeating: 0, count: Int(events.visitor.max() ?? 0) + 1)
+        for h in heads { perVisitor[Int(h.visitor)] += 1 }
+        let robots = perVisitor.lazy.filter { $0 > limits.maxSessionsPerVisitor }.count
+        if robots > 0 { heads.removeAll { perVisitor[Int($0.visitor)] > limits.maxSessionsPerVisitor } }
 
         var table = SessionTable()
         table.sessionsWithoutPageView = withoutPageView
         table.sessionsOverEventLimit = overEventLimit
-        table.visitorsOverSessionLimit = robots.count
+        table.visitorsOverSessionLimit = robots
         table.eventOrder.reserveCapacity(n)
         // Ids stay unique even when a session id is shared by two visitors or two sessions
         // start together: the times each id was seen, by its code in `seen` (exact bytes).

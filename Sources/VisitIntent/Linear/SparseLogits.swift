@@ -1,0 +1,72 @@
+import Foundation
+
+/// A linear model's logits with the standardisation folded into the weights,
+/// so a row costs one step per non-zero feature instead of a standardised
+/// copy of every column (most of a session's features are counts that stay
+/// at zero: the dense path spent 8% of batch scoring's CPU on `log1p` and
+/// divisions of zeros).
+///
+/// `Σⱼ wⱼ·(t(xⱼ) − μⱼ)/σⱼ + b = b − Σⱼ wⱼμⱼ/σⱼ + Σ_{xⱼ≠0} (wⱼ/σⱼ)·t(xⱼ)`
+/// (`t(0) = 0`); a missing value standardises to 0, so it adds back its
+/// column's share of the constant. Summed in Double, columns in order: a
+/// row's logits never depend on the other rows of its batch.
+struct SparseLogits {
+    let columns: Int
+    let logits: Int
+    /// `w[c][j] / σⱼ`, by column then logit.
+    private let scaled: [Double]
+    /// `w[c][j]·μⱼ / σⱼ`, by column then logit: what a missing value adds.
+    private let missing: [Double]
+    /// `b[c] − Σⱼ w[c][j]·μⱼ/σⱼ`: every feature at zero.
+    private let base: [Double]
+    private let log1p: [Bool]
+
+    init(weights: [[Double]], intercepts: [Double], standardizer: Standardizer) {
+        let m = weights.count, d = standardizer.means.count
+        var scaled = [Double](repeating: 0, count: d * m), missing = scaled
+        var base = intercepts
+        for c in 0..<m {
+            for j in 0..<d {
+                let s = weights[c][j] / standardizer.scales[j]
+                scaled[j * m + c] = s
+                missing[j * m + c] = s * standardizer.means[j]
+                base[c] -= s * standardizer.means[j]
+            }
+        }
+        self.columns = d
+        self.logits = m
+        self.scaled = scaled
+        self.missing = missing
+        self.base = base
+        self.log1p = standardizer.transforms.map { $0 == .log1p }
+    }
+
+    /// The logits of rows `rows` of `x` (row-major, `columns` wide) into `z` (`logits` per row).
+    func apply(_ x: UnsafeBufferPointer<Float>, rows: Range<Int>, into z: UnsafeMutablePointer<Double>) {
+        let d = columns, m = logits
+        Standardizer.smallLog1p.withUnsafeBufferPointer { small in
+            scaled.withUnsafeBufferPointer { scaled in
+                missing.withUnsafeBufferPointer { missing in
+                    log1p.withUnsafeBufferPointer { log1p in
+                        var out = z
+                        for r in rows {
+                            let row = x.baseAddress! + r * d
+                            for c in 0..<m { out[c] = base[c] }
+                            for j in 0..<d {
+                                let v = row[j]
+                                if v == 0 { continue }
+                                if v.isNaN {
+                                    for c in 0..<m { out[c] += missing[j * m + c] }
+                                    continue
+                                }
+                                let t = Double(log1p[j] ? Standardizer.signedLog1p(v, small: small) : v)
+                                for c in 0..<m { out[c] += scaled[j * m + c] * t }
+                            }
+                            out += m
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
