@@ -58,6 +58,7 @@ let package = Package(
             dependencies: [
                 "VisitIntent",
                 "VisitIntentServer",
+                "LinearAlgebra",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,4 +1,7 @@
 import CBLAS
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The one thin layer over OpenBLAS and LAPACKE.
 ///
@@ -18,6 +21,21 @@ public enum BLAS {
     /// count; OpenBLAS's own threading is therefore set to 1 by callers that
     /// care about determinism.
     public static func setThreads(_ count: Int) { openblas_set_num_threads(Int32(max(1, count))) }
+
+    /// Stops OpenBLAS's worker threads. A threaded OpenBLAS starts them when it
+    /// is loaded, and each spins on `sched_yield` for about 0.1 s waiting for
+    /// work (80 ms of CPU a process, measured) that never comes here: every
+    /// caller runs BLAS on one thread. In a 1.3 s batch-scoring run on two
+    /// cores that spin took the CPU from the reading threads. OpenBLAS starts
+    /// them again if a threaded call comes. Found at run time: a serial build
+    /// has no such function, and then nothing is done.
+    public static func stopIdleThreads() {
+        #if canImport(Glibc)
+        typealias Shutdown = @convention(c) () -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "blas_thread_shutdown_") else { return }
+        _ = unsafeBitCast(symbol, to: Shutdown.self)()
+        #endif
+    }
 
     /// `C ← α·op(A)·op(B) + β·C` in single precision (`sgemm`).
     /// `op(A)` is `m × k`, `op(B)` is `k × n`, `C` is `m × n`; `lda`, `ldb`,

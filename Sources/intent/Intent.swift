@@ -1,4 +1,5 @@
 import ArgumentParser
+import LinearAlgebra
 import NIOCore
 import NIOPosix
 import VisitIntent
@@ -26,6 +27,7 @@ struct Intent: AsyncParsableCommand {
     /// task is enqueued, so here, first thing in main; the batch verbs keep the
     /// default pool.
     static func main() async {
+        BLAS.stopIdleThreads()
         if CommandLine.arguments.dropFirst().first == "serve" {
             _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         }

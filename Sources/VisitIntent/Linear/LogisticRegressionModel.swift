@@ -6,7 +6,7 @@ import LinearAlgebra
 ///
 /// `p = softmax(x̂W + b)` with `x̂` the standardised features (for two
 /// classes, `p₁ = σ(x̂w + b)`). Immutable; prediction folds the
-/// standardisation into the weights (`SparseLogits`).
+/// standardisation into the weights (`FoldedLogits`).
 public struct LogisticRegressionModel: Classifier, Codable, Equatable {
     public var kind: String { "logistic" }
     public let classes: [String]
@@ -111,7 +111,7 @@ public struct LogisticRegressionModel: Classifier, Codable, Equatable {
         // Each row's logits are computed on their own, in a fixed order, so a session's
         // score never depends on which other sessions share its batch (streaming equals
         // in-memory scoring).
-        let logits = SparseLogits(weights: weights, intercepts: intercepts, standardizer: standardizer)
+        let logits = FoldedLogits(weights: weights, intercepts: intercepts, standardizer: standardizer)
         var out = Matrix<Double>(rows: n, columns: k)
         let block = 4096
         let blocks = (n + block - 1) / block

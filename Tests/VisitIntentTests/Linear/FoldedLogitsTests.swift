@@ -5,10 +5,10 @@ import VisitIntent
 import VisitIntentTestSupport
 
 /// Scoring folds the standardisation into the weights and skips zero
-/// features (`SparseLogits`). The reference here is the definition, computed
+/// features (`FoldedLogits`). The reference here is the definition, computed
 /// the long way: every column standardised densely (`Standardizer.apply`),
 /// then `softmax(x̂W + b)` in Double.
-@Suite struct SparseLogitsTests {
+@Suite struct FoldedLogitsTests {
     /// Counts-like columns: mostly zeros, small and large whole numbers (on and
     /// off the log table), fractions, negatives and missing values.
     static func data(classes: Int, seed: UInt64) -> TrainingData {
