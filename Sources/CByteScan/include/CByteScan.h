@@ -65,4 +65,20 @@ static inline size_t cbytescan_string_run(const uint8_t *p, size_t n, int *high)
     return n;
 }
 
+/// Bit k set when `p[k]` (k < 8) is not zero: a NaN counts as not zero.
+/// For the linear model's rows, mostly zeros: a branch per column
+/// mispredicted at every scattered non-zero.
+static inline unsigned cbytescan_nonzero_floats8(const float *p) {
+#if defined(__SSE2__)
+    const __m128 zero = _mm_setzero_ps();
+    unsigned lo = (unsigned)_mm_movemask_ps(_mm_cmpneq_ps(_mm_loadu_ps(p), zero));
+    unsigned hi = (unsigned)_mm_movemask_ps(_mm_cmpneq_ps(_mm_loadu_ps(p + 4), zero));
+    return lo | (hi << 4);
+#else
+    unsigned mask = 0;
+    for (int k = 0; k < 8; k++) mask |= (unsigned)(p[k] != 0.0f) << k;
+    return mask;
+#endif
+}
+
 #endif
