@@ -125,7 +125,7 @@ public final class StreamingScorer {
         defer { putState(state) }
         for r in 0..<table.count {
             let code = Int(table.visitor[r]), t = table.time[r]
-            counted.events += 1
+            state.events += 1
             if slotOf[code] < 0 {
                 let slot = slots.intern(table.pool[Int32(code)]) - 1
                 slotOf[code] = slot
@@ -139,15 +139,15 @@ public final class StreamingScorer {
             // belongs to that session: the input is out of order, and scoring on would split it.
             if state.scoredUntil[slot] != .min, t <= state.scoredUntil[slot] + timeoutMs, state.lastSeen[slot] == .min {
                 worker.stop()  // nothing more is written once this error is thrown
-                throw Failure.notTimeOrdered(file: file, event: counted.events)
+                throw Failure.notTimeOrdered(file: file, event: state.events)
             }
             state.bufferTable.append(tableIndex)
             state.bufferRow.append(Int32(r))
             state.bufferSlots.append(Int32(slot))
             state.lastSeen[slot] = max(state.lastSeen[slot], t)
-            maxTime = max(maxTime, t)
-            counted.peakBufferedEvents = max(counted.peakBufferedEvents, state.bufferSlots.count)
-            if state.bufferSlots.count >= nextFlush {
+            state.maxTime = max(state.maxTime, t)
+            state.peakBufferedEvents = max(state.peakBufferedEvents, state.bufferSlots.count)
+            if state.bufferSlots.count >= state.nextFlush {
                 putState(state)
                 do { try flush(idleBefore: maxTime - timeoutMs) } catch {
                     state = takeState()  // what the flush left, not the copy from before it, goes back
@@ -157,7 +157,7 @@ public final class StreamingScorer {
                 // Visitors still active stay buffered: wait for another chunk, and at least as many
                 // events as stayed, before scanning again, so events carried over are copied at most
                 // once per new event however many visitors are active at once.
-                nextFlush = state.bufferSlots.count + max(options.chunkEvents, state.bufferSlots.count)
+                state.nextFlush = state.bufferSlots.count + max(options.chunkEvents, state.bufferSlots.count)
                 // The flush carried the open events over into a table of their own; this one's rest follows.
                 tableIndex = Int32(tables.count)
                 tables.append(table)
@@ -165,20 +165,24 @@ public final class StreamingScorer {
         }
     }
 
-    /// The buffered events' per-event arrays and the per-slot times, as `add` holds them in its loop.
+    /// The buffered events' per-event arrays, the per-slot times and the counters,
+    /// as `add` holds them in its loop.
     private struct LoopState {
         var bufferTable: [Int32], bufferRow: [Int32], bufferSlots: [Int32]
         var lastSeen: [Int64], scoredUntil: [Int64]
+        var events: Int, peakBufferedEvents: Int, maxTime: Int64, nextFlush: Int
     }
 
     private func takeState() -> LoopState {
         defer { bufferTable = []; bufferRow = []; bufferSlots = []; lastSeen = []; scoredUntil = [] }
-        return LoopState(bufferTable: bufferTable, bufferRow: bufferRow, bufferSlots: bufferSlots, lastSeen: lastSeen, scoredUntil: scoredUntil)
+        return LoopState(bufferTable: bufferTable, bufferRow: bufferRow, bufferSlots: bufferSlots, lastSeen: lastSeen, scoredUntil: scoredUntil,
+                         events: counted.events, peakBufferedEvents: counted.peakBufferedEvents, maxTime: maxTime, nextFlush: nextFlush)
     }
 
     private func putState(_ s: LoopState) {
         bufferTable = s.bufferTable; bufferRow = s.bufferRow; bufferSlots = s.bufferSlots
         lastSeen = s.lastSeen; scoredUntil = s.scoredUntil
+        counted.events = s.events; counted.peakBufferedEvents = s.peakBufferedEvents; maxTime = s.maxTime; nextFlush = s.nextFlush
     }
 
     /// Scores everything still buffered and writes pending rows.
