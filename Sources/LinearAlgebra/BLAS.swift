@@ -27,8 +27,11 @@ public enum BLAS {
     /// work (80 ms of CPU a process, measured) that never comes here: every
     /// caller runs BLAS on one thread. In a 1.3 s batch-scoring run on two
     /// cores that spin took the CPU from the reading threads. OpenBLAS starts
-    /// them again if a threaded call comes. Found at run time: a serial build
-    /// has no such function, and then nothing is done.
+    /// them again if a threaded call (or `setThreads`, as training does) comes.
+    /// Call it first thing in a process: it does not wait for threaded work in
+    /// flight (so no unit test calls it; the CLI tests run `intent`, which
+    /// does). Found at run time: a serial build has no such function, and
+    /// then nothing is done.
     public static func stopIdleThreads() {
         #if canImport(Glibc)
         typealias Shutdown = @convention(c) () -> Int32

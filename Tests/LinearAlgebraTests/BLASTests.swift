@@ -36,25 +36,6 @@ import VisitIntentTestSupport
         for i in 0..<12 { #expect(TestSupport.close(Double(c[i]), reference[i], absolute: 1e-5)) }
     }
 
-    /// `intent` stops OpenBLAS's idle workers at start-up; products afterwards
-    /// must still be right. (The thread count is left as it is: tests run in
-    /// parallel, and a trainer's determinism test must not see it change. A C
-    /// harness checked that a two-thread product after the stop is right too.)
-    @Test func productsStayRightAfterTheIdleThreadsAreStopped() {
-        BLAS.stopIdleThreads()
-        let n = 300
-        let a = Matrix<Float>(rows: n, columns: n, storage: (0..<(n * n)).map { Float($0 % 7) - 3 })
-        let b = Matrix<Float>(rows: n, columns: n, storage: (0..<(n * n)).map { Float($0 % 5) * 0.5 })
-        var c = [Float](repeating: 0, count: n * n)
-        a.storage.withUnsafeBufferPointer { ap in
-            b.storage.withUnsafeBufferPointer { bp in
-                BLAS.gemm(.none, .none, m: n, n: n, k: n, alpha: 1, a: ap.baseAddress!, lda: n, b: bp.baseAddress!, ldb: n, beta: 0, c: &c, ldc: n)
-            }
-        }
-        let reference = naive(a.storage.map(Double.init), b.storage.map(Double.init), m: n, n: n, k: n)
-        for i in stride(from: 0, to: n * n, by: 97) { #expect(TestSupport.close(Double(c[i]), reference[i], absolute: 1e-2)) }
-    }
-
     @Test func doublePrecisionProduct() {
         let a = Matrix<Double>(rows: 2, columns: 3, storage: [1, 2, 3, 4, 5, 6])
         let b = Matrix<Double>(rows: 3, columns: 2, storage: [7, 8, 9, 10, 11, 12])

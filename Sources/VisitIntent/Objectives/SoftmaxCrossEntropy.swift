@@ -17,7 +17,8 @@ import LinearAlgebra
 /// skinny, and OpenBLAS spends most of its time packing `X` into panels:
 /// measured on 100k sessions × 231 features × 3 classes, the fused pass took
 /// 23–26 ms per evaluation against 36–41 ms for the two GEMM calls (OpenBLAS
-/// 0.3.21, 2 threads). `sgemm` still does the Hessian and batch prediction.
+/// 0.3.21, 2 threads). `sgemm` still does the Hessian; prediction has its own
+/// sparse path (`FoldedLogits`).
 /// The log-sum-exp subtracts the row maximum, so no logit overflows. Blocks of
 /// 512 rows run in parallel and their partial sums are added in block order in
 /// `Double`, so the result is the same for any thread count.
