@@ -19,28 +19,27 @@ struct FoldedLogits {
     let logits: Int
     /// `w[c][j] / σⱼ`, by column then logit.
     private let scaled: [Double]
-    /// `w[c][j]·μⱼ / σⱼ`, by column then logit: what a missing value adds.
-    private let missing: [Double]
+    /// `μⱼ`: a missing value adds `w[c][j]/σⱼ · μⱼ` back.
+    private let means: [Double]
     /// `b[c] − Σⱼ w[c][j]·μⱼ/σⱼ`: every feature at zero.
     private let base: [Double]
     private let log1p: [Bool]
 
     init(weights: [[Double]], intercepts: [Double], standardizer: Standardizer) {
         let m = weights.count, d = standardizer.means.count
-        var scaled = [Double](repeating: 0, count: d * m), missing = scaled
+        var scaled = [Double](repeating: 0, count: d * m)
         var base = intercepts
         for c in 0..<m {
             for j in 0..<d {
                 let s = weights[c][j] / standardizer.scales[j]
                 scaled[j * m + c] = s
-                missing[j * m + c] = s * standardizer.means[j]
                 base[c] -= s * standardizer.means[j]
             }
         }
         self.columns = d
         self.logits = m
         self.scaled = scaled
-        self.missing = missing
+        self.means = standardizer.means
         self.base = base
         self.log1p = standardizer.transforms.map { $0 == .log1p }
     }
@@ -50,7 +49,7 @@ struct FoldedLogits {
         let d = columns, m = logits
         Standardizer.smallLog1p.withUnsafeBufferPointer { small in
             scaled.withUnsafeBufferPointer { scaled in
-                missing.withUnsafeBufferPointer { missing in
+                means.withUnsafeBufferPointer { means in
                     log1p.withUnsafeBufferPointer { log1p in
                         var out = z
                         for r in rows {
@@ -70,7 +69,7 @@ struct FoldedLogits {
                                     bits &= bits - 1
                                     let v = row[col]
                                     if v.isNaN {
-                                        for c in 0..<m { out[c] += missing[col * m + c] }
+                                        for c in 0..<m { out[c] += scaled[col * m + c] * means[col] }
                                         continue
                                     }
                                     let t = Double(log1p[col] ? Standardizer.signedLog1p(v, small: small) : v)

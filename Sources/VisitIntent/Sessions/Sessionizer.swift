@@ -108,7 +108,8 @@ public struct Sessionizer: Sendable {
         }
         heads.sort { ($0.start, $0.firstEvent) < ($1.start, $1.firstEvent) }
         // Visitors with more sessions than a person makes: left out, and counted.
-        // (Visitor codes are dense: counted in an array, not a dictionary hashed per session.)
+        // (Counted in an array by visitor code, a pool code below the pool's size, not in a
+        // dictionary hashed per session.)
         var perVisitor = [Int](repeating: 0, count: Int(events.visitor.max() ?? 0) + 1)
         for h in heads { perVisitor[Int(h.visitor)] += 1 }
         let robots = perVisitor.lazy.filter { $0 > limits.maxSessionsPerVisitor }.count
