@@ -39,7 +39,10 @@ public enum CanonicalField: String, CaseIterable, Sendable {
     }
 
     /// The field whose name is exactly `key` (UTF-8), without making a `String`.
-    static func named(_ key: UnsafeBufferPointer<UInt8>) -> CanonicalField? { Lookup.shared.field(named: key) }
+    /// `readable`: bytes that may be read from the key's start (at least its own).
+    public static func named(_ key: UnsafeBufferPointer<UInt8>, readable: Int = 0) -> CanonicalField? {
+        Lookup.shared.field(named: key, readable: readable)
+    }
 
     /// Field names by their bytes. Callers on the hot path keep a copy (the
     /// decoder, per line and key): reaching a global costs a `swift_once` per call.
@@ -76,15 +79,24 @@ public enum CanonicalField: String, CaseIterable, Sendable {
 
         @inline(__always) private static func slot(_ count: Int, _ first: UInt8, _ last: UInt8) -> Int { (count & 31) << 8 | Int(first ^ last) }
 
-        /// The field named exactly `key`.
-        func field(named key: UnsafeBufferPointer<UInt8>) -> CanonicalField? {
+        /// The field named exactly `key`; `readable` bytes from its start may be
+        /// read (at least its own): with sixteen, the key is loaded as two words at
+        /// once (the decoder looks up every key of every line).
+        func field(named key: UnsafeBufferPointer<UInt8>, readable: Int = 0) -> CanonicalField? {
             guard let k = key.baseAddress, key.count > 0, key.count <= 16 else { return nil }
             let candidate = Int(candidates[Self.slot(key.count, k[0], k[key.count - 1])])
             if candidate == -1 { return nil }
-            // The key as two zero-padded words, a byte at a time (it may end its buffer).
+            // The key as two zero-padded words.
             var w: (UInt64, UInt64) = (0, 0)
-            for i in 0..<min(key.count, 8) { w.0 |= UInt64(k[i]) << (8 * i) }
-            if key.count > 8 { for i in 8..<key.count { w.1 |= UInt64(k[i]) << (8 * (i - 8)) } }
+            if readable >= 16 {
+                let raw = UnsafeRawPointer(k)
+                let n = UInt64(key.count)
+                w.0 = raw.loadUnaligned(as: UInt64.self) & (n >= 8 ? .max : (1 << (8 * n)) &- 1)
+                w.1 = n <= 8 ? 0 : raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & (n >= 16 ? .max : (1 << (8 * (n - 8))) &- 1)
+            } else {  // a byte at a time: the key may end its buffer
+                for i in 0..<min(key.count, 8) { w.0 |= UInt64(k[i]) << (8 * i) }
+                if key.count > 8 { for i in 8..<key.count { w.1 |= UInt64(k[i]) << (8 * (i - 8)) } }
+            }
             if candidate >= 0 {
                 return counts[candidate] == key.count && words[candidate] == w ? fields[candidate] : nil
             }

@@ -84,7 +84,14 @@ struct EventLineDecoder {
     private struct Traffic { var code: Int32, present: Bool }
 
     private let limits: DecoderLimits
-    private var ids = ByteMemo<Int32>(limit: .max, byteLimit: .max)   // raw visitor or session id → pseudonym (`idPool`), emptied with it
+    /// Raw visitor or session id → pseudonym (`idPool`), in two generations of
+    /// `limits.idGeneration` ids: the recent ids and the ones before them. Input in
+    /// time order looks an id up again soon or much later (a returning
+    /// visitor): two small tables stay in cache where one memo of every id
+    /// missed it on most lookups, and an id older than both costs one more
+    /// pseudonym (a second code for the same string, which is harmless).
+    private var ids = ByteMemo<Int32>(limit: .max, byteLimit: .max)
+    private var olderIds = ByteMemo<Int32>(limit: .max, byteLimit: .max)
     private var eventNames = ByteMemo<(EventKind, Int32)>(limit: 10_000)  // name → kind, kept name when `other`
     private var pages = ByteMemo<Page>(limit: 100_000)
     private var referrers = ByteMemo<Int32>(limit: 100_000)           // → referrer host
@@ -129,10 +136,11 @@ struct EventLineDecoder {
             flush(into: &table)  // pending rows hold codes of the pools about to go
             reset()
         }
-        // A line adds at most two ids: forget them all before the memo could fill (and empty itself) mid-line.
-        if ids.count + 2 > limits.ids || idPool.bytes > limits.bytes {
+        // A line adds at most two pseudonyms: forget them all before the pool outgrows its bounds.
+        if idPool.strings.count + 2 > limits.ids || idPool.bytes > limits.bytes {
             flush(into: &table)
             ids.removeAll()
+            olderIds.removeAll()
             idPool = Strings(unique: true)
         }
         scratch.removeAll(keepingCapacity: true)
@@ -146,7 +154,7 @@ struct EventLineDecoder {
     private mutating func reset() {
         pool = Strings()
         idPool = Strings(unique: true)
-        ids.removeAll(); eventNames.removeAll(); pages.removeAll(); referrers.removeAll(); traffic.removeAll()
+        ids.removeAll(); olderIds.removeAll(); eventNames.removeAll(); pages.removeAll(); referrers.removeAll(); traffic.removeAll()
         attributes.removeAll(); devices.removeAll(); searches.removeAll(); texts.removeAll()
     }
 
@@ -170,7 +178,7 @@ struct EventLineDecoder {
             var high: Int32 = 0
             let j = i + 1 + cbytescan_string_run(b.baseAddress! + i + 1, n - i - 1, &high)
             guard high == 0, j < n, b[j] == UInt8(ascii: "\"") else { return false }
-            let field = fields.field(named: UnsafeBufferPointer(rebasing: b[(i + 1)..<j]))
+            let field = fields.field(named: UnsafeBufferPointer(rebasing: b[(i + 1)..<j]), readable: n - i - 1)
             i = j + 1
             skip()
             guard i < n, b[i] == UInt8(ascii: ":") else { return false }
@@ -340,7 +348,7 @@ struct EventLineDecoder {
         return scratch.withUnsafeBufferPointer { sb in
             let key = Self.key(value, line, sb)
             let h = texts.hash(key)
-            if let e = texts.find(key, hash: h) { return texts.values[e] }
+            if let known = texts.find(key, hash: h) { return known }
             let ok = String(validating: key, as: UTF8.self) != nil
             texts.insert(key, hash: h, value: ok)
             return ok
@@ -352,7 +360,7 @@ struct EventLineDecoder {
     @inline(__always) private static func lookup<V>(_ memo: inout ByteMemo<V>, _ key: UnsafeBufferPointer<UInt8>, _ pool: inout Strings,
                                                      _ make: (inout Strings, String) -> V?) -> V? {
         let h = memo.hash(key)
-        if let e = memo.find(key, hash: h) { return memo.values[e] }
+        if let known = memo.find(key, hash: h) { return known }
         guard let text = String(validating: key, as: UTF8.self), let made = make(&pool, text) else { return nil }
         memo.insert(key, hash: h, value: made)
         return made
@@ -362,11 +370,24 @@ struct EventLineDecoder {
     /// bytes themselves (no `String` of the raw id); nil when they are not UTF-8.
     @inline(__always) private mutating func pseudonymCode(_ key: UnsafeBufferPointer<UInt8>) -> Int32? {
         let h = ids.hash(key)
-        if let e = ids.find(key, hash: h) { return ids.values[e] }
+        if let code = ids.find(key, hash: h) { return code }
+        if let code = olderIds.find(key, hash: h) {
+            rememberId(key, hash: h, code: code)
+            return code
+        }
         guard key.allSatisfy({ $0 < 0x80 }) || String(validating: key, as: UTF8.self) != nil else { return nil }
         let code = idPool.code(pseudonymizer.pseudonym(utf8: key))
-        ids.insert(key, hash: h, value: code)
+        rememberId(key, hash: h, code: code)
         return code
+    }
+
+    /// Adds an id to the recent generation; a full one becomes the older one.
+    @inline(__always) private mutating func rememberId(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, code: Int32) {
+        if ids.count >= max(1, limits.idGeneration) {
+            swap(&ids, &olderIds)
+            ids.removeAll()
+        }
+        ids.insert(key, hash: hash, value: code)
     }
 
     // MARK: Committing

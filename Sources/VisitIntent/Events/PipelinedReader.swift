@@ -15,7 +15,7 @@ public struct PipelinedReader {
     /// Events handed over at a time by the plain reader (a JSON Lines part goes whole), and batches read ahead at most (memory bound).
     public var batchSize = 4096
     public var depth = 4
-    /// Bytes read at a time from a JSON Lines file, and parts parsed at once.
+    /// Bytes read at a time from a JSON Lines file (cut into two parts per thread).
     public var blockBytes = 8 << 20
     public var threads = Parallel.defaultThreads
     /// When each reading thread's decoder empties its memos (the defaults bound their memory).
@@ -90,94 +90,12 @@ public struct PipelinedReader {
         return FileHandle(forReadingAtPath: path)
     }
 
-    /// Reads `file` in blocks cut after their last line end; each block is cut
-    /// again into two parts per thread at line ends, parsed at once, and handed
-    /// over part by part. A part's error is thrown after the events before it.
+    /// Reads `file` in blocks cut into parts at line ends, parsed on `threads`
+    /// threads of their own and handed over in order (`PartPipeline`).
     func readBlocks<Batch: EventBatch>(_ file: FileHandle, path: String, queue: BatchQueue<Batch>, summary: inout EventReader.Summary) throws {
         defer { try? file.close() }
-        var options = reader.options
-        options.format = .jsonl
-        if options.cleanURLs == nil { options.cleanURLs = CleanURLMemo() }  // parts share what they found clean
-        let partReader = EventReader(options: options, pseudonymizer: reader.pseudonymizer)
-        // One admission and decoder per worker, kept across blocks: their memos of pseudonyms
-        // and redacted URLs stay warm (a fresh one per part recomputed them every part).
-        var states = (0..<max(1, threads)).map { _ in
-            PartState(admission: EventReader.Admission(reader: partReader),
-                      decoder: EventLineDecoder(pseudonymizer: partReader.pseudonymizer, consent: partReader.options.consent,
-                                                limits: decoderLimits))
-        }
-        let pageURLs = PageURLMemo()  // parts that build tables parse each page's URL once, not once per part
-        // One buffer for the whole file, read into directly: the carried-over partial
-        // line at its front, then the next block. (Reading into `Data`, joining it to
-        // the carry and copying out each part cost three copies of the file and the
-        // page faults of fresh 8 MB arrays.)
-        var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 2 * blockBytes, alignment: 64)
-        buffer.bindMemory(to: UInt8.self)
-        defer { buffer.deallocate() }
-        var held = 0  // bytes at the front of `buffer`: the carry, then what was read
-        var nextLine = 1
-        var atEnd = false
-        while !atEnd {
-            if buffer.count - held < blockBytes {  // a line longer than a block: grow
-                let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: 2 * buffer.count, alignment: 64)
-                bigger.bindMemory(to: UInt8.self)
-                bigger.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[0..<held]))
-                buffer.deallocate()
-                buffer = bigger
-            }
-            let got = try Self.read(file, into: UnsafeMutableRawBufferPointer(rebasing: buffer[held..<(held + blockBytes)]), path: path)
-            atEnd = got == 0
-            held += got
-            if held == 0 { break }
-            let bytes = UnsafeBufferPointer(start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: held)
-            var cut = held
-            if !atEnd {
-                guard let last = bytes.lastIndex(of: 0x0A) else { continue }
-                cut = last + 1
-            }
-            let block = UnsafeBufferPointer(rebasing: bytes[0..<cut])
-            // Part boundaries just after a line end, near equal sizes; two parts per thread,
-            // claimed in turn, so a thread slowed by the consumer does not hold the others up.
-            let partCount = threads > 1 ? 2 * threads : 1
-            var starts = [0]
-            for k in 1..<partCount {
-                var at = block.count * k / partCount
-                while at < block.count && at > 0 && block[at - 1] != 0x0A { at += 1 }
-                if at > starts.last! && at < block.count { starts.append(at) }
-            }
-            starts.append(block.count)
-            var firstLines = [nextLine]
-            for k in 1..<starts.count {
-                firstLines.append(firstLines[k - 1] + PipelinedReader.lineEnds(in: block, starts[k - 1]..<starts[k]))
-            }
-            nextLine = firstLines.last!
-            let parts = starts.count - 1
-            var results = [(events: Batch, summary: EventReader.Summary, error: (any Error)?)](repeating: (Batch(), .init(), nil), count: parts)
-            results.withUnsafeMutableBufferPointer { out in
-                states.withUnsafeMutableBufferPointer { state in
-                    Parallel.forEachClaimed(blocks: parts, threads: threads) { k, worker in
-                        var events = Batch()
-                        events.share(pageURLs)
-                        do {
-                            out[k].summary = try events.read(bytes: UnsafeBufferPointer(rebasing: block[starts[k]..<starts[k + 1]]), name: path, firstLine: firstLines[k],
-                                                             reader: partReader, state: &state[worker])
-                        } catch {
-                            out[k].error = error
-                        }
-                        out[k].events = events
-                    }
-                }
-            }
-            // The carry moves to the front before the parts go over (they own their events).
-            held -= cut
-            if held > 0 { memmove(buffer.baseAddress!, buffer.baseAddress! + cut, held) }
-            for part in results {
-                // A part goes over whole (a few thousand events): copying it into batches retained every string.
-                if part.events.count > 0, !queue.put(.events(part.events, path)) { throw Cancelled() }
-                summary.merge(part.summary)
-                if let error = part.error { throw error }
-            }
-        }
+        let pipeline = PartPipeline<Batch>(reader: reader, path: path, threads: threads, blockBytes: blockBytes, decoderLimits: decoderLimits)
+        try pipeline.run(file, queue: queue, summary: &summary)
     }
 
     /// Fills `into` from `file` as far as it goes; fewer bytes only at the end of the file.

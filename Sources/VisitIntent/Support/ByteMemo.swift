@@ -13,12 +13,12 @@ import Foundation
 private let byteMemoSeed = UInt64.random(in: .min ... .max)
 
 struct ByteMemo<Value> {
-    /// Where an entry's key lies in the arena, with its hash: one place to
-    /// read per candidate (parallel arrays cost a cache miss each on a large memo).
-    private struct Entry { var hash: UInt64; var start: Int; var length: Int }
+    /// Where an entry's key lies in the arena, its hash and its value: one
+    /// place to read per candidate (parallel arrays cost a cache miss each on a
+    /// large memo, the value one more on a hit).
+    private struct Entry { var hash: UInt64; var start: UInt32; var length: UInt32; var value: Value }
     private var arena: [UInt8] = []
     private var entries: [Entry] = []
-    private(set) var values: [Value] = []
     /// Per slot, 0 when empty, else the entry index + 1 in the low 32 bits and
     /// the hash's high 32 bits above, so most probes that miss touch no entry.
     /// A power of two, at most half full.
@@ -32,10 +32,10 @@ struct ByteMemo<Value> {
 
     init(limit: Int, byteLimit: Int = 32 << 20) {
         self.limit = min(limit, Int(UInt32.max) - 1)
-        self.byteLimit = byteLimit
+        self.byteLimit = min(byteLimit, Int(UInt32.max))  // arena offsets are 32-bit
     }
 
-    var count: Int { values.count }
+    var count: Int { entries.count }
 
     /// `key`'s hash, with the seed this memo holds.
     @inline(__always) func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 { Self.hash(key, seed: seed) }
@@ -62,27 +62,29 @@ struct ByteMemo<Value> {
         return (h ^ seed.byteSwapped) &* 0x9E37_79B9_7F4A_7C15 ^ (h >> 29)
     }
 
-    /// The entry holding `key`, if any.
-    func find(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int? {
-        let mask = slots.count - 1
-        let tag = hash & 0xFFFF_FFFF_0000_0000
-        var s = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let slot = slots[s]
-            if slot == 0 { return nil }
-            if slot & 0xFFFF_FFFF_0000_0000 == tag {
-                let e = Int(slot & 0xFFFF_FFFF) - 1
-                let entry = entries[e]
-                if entry.hash == hash && entry.length == key.count && equal(entry.start, key) { return e }
+    /// The value held for `key`, if any. Read through pointers: the probe loop is
+    /// run for every field of every event.
+    @inline(__always) func find(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Value? {
+        slots.withUnsafeBufferPointer { slots in
+            entries.withUnsafeBufferPointer { entries in
+                arena.withUnsafeBufferPointer { arena -> Value? in
+                    let mask = slots.count - 1
+                    let tag = hash & 0xFFFF_FFFF_0000_0000
+                    var s = Int(truncatingIfNeeded: hash) & mask
+                    while true {
+                        let slot = slots[s]
+                        if slot == 0 { return nil }
+                        if slot & 0xFFFF_FFFF_0000_0000 == tag {
+                            let entry = entries[Int(slot & 0xFFFF_FFFF) - 1]
+                            if entry.hash == hash && Int(entry.length) == key.count
+                                && (key.isEmpty || Self.same(arena.baseAddress! + Int(entry.start), key.baseAddress!, key.count)) {
+                                return entry.value
+                            }
+                        }
+                        s = (s + 1) & mask
+                    }
+                }
             }
-            s = (s + 1) & mask
-        }
-    }
-
-    private func equal(_ start: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
-        arena.withUnsafeBufferPointer { a in
-            guard let k = key.baseAddress, let base = a.baseAddress else { return key.isEmpty }
-            return Self.same(base + start, k, key.count)
         }
     }
 
@@ -103,25 +105,23 @@ struct ByteMemo<Value> {
 
     /// Adds `key` (not present) with `value`, emptying the memo first when it is full.
     mutating func insert(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, value: Value) {
-        if values.count >= limit || arena.count + key.count > byteLimit { removeAll() }
-        if (values.count + 1) * 2 > slots.count { grow() }
-        let e = values.count
-        entries.append(Entry(hash: hash, start: arena.count, length: key.count))
+        if entries.count >= limit || arena.count + key.count > byteLimit { removeAll() }
+        if (entries.count + 1) * 2 > slots.count { grow() }
+        let e = entries.count
+        entries.append(Entry(hash: hash, start: UInt32(arena.count), length: UInt32(key.count), value: value))
         arena.append(contentsOf: key)
-        values.append(value)
         place(e)
     }
 
     mutating func removeAll() {
         arena.removeAll(keepingCapacity: true)
         entries.removeAll(keepingCapacity: true)
-        values.removeAll(keepingCapacity: true)
         for s in slots.indices { slots[s] = 0 }
     }
 
     private mutating func grow() {
         slots = [UInt64](repeating: 0, count: slots.count * 2)
-        for e in values.indices { place(e) }
+        for e in entries.indices { place(e) }
     }
 
     private mutating func place(_ e: Int) {

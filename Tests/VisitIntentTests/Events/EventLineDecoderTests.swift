@@ -242,6 +242,20 @@ import VisitIntentTestSupport
         Self.expectSameRows(a.0, b.0)
     }
 
+    /// Ids move from the recent generation of the id memo to the older one and
+    /// back every few lines: still the full path's table (a repeated id may get
+    /// a second decoder code, never another pseudonym).
+    @Test func idGenerationsTurningOverGiveTheFullPathsTable() throws {
+        let (_, _, dir) = try T.generatedDataset(sessions: 400, seed: 43)
+        var limits = DecoderLimits()
+        limits.idGeneration = 3
+        let (full, fast) = try Self.both(path: dir + "/events.jsonl", blockBytes: 256 << 10, limits: limits)
+        let a = try full.get(), b = try fast.get()
+        #expect(a.0.count > 2_000)
+        #expect(a.1 == b.1)
+        Self.expectSameRows(a.0, b.0)
+    }
+
     /// A generated data set: every line through the decoder gives the full path's table.
     @Test func generatedEventsGiveTheFullPathsTable() throws {
         let (_, _, dir) = try T.generatedDataset(sessions: 600, seed: 33)

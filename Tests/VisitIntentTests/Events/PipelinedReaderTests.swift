@@ -36,6 +36,23 @@ import VisitIntentTestSupport
         #expect(!piped.joined().contains("%40b.fr") && !piped.joined().contains("@b.fr"))  // redacted as by the plain reader
     }
 
+    /// Three workers on blocks of a few lines each (parts finish out of order,
+    /// a block's last parts overlap the next block's first): still the file's order.
+    @Test func threeWorkersOnTinyBlocksKeepTheFilesOrder() throws {
+        let path = try file(count: 2000)
+        let reader = EventReader(pseudonymizer: TestSupport.key)
+        var plain: [String] = [], piped: [String] = []
+        _ = try reader.forEachEvent(path: path) { plain.append($0.canonicalJSONLine) }
+        var p = pipelined(reader)
+        p.threads = 3
+        p.blockBytes = 700
+        _ = try p.forEachEvent(paths: [path]) { e, _ in piped.append(e.canonicalJSONLine) }
+        #expect(piped == plain)
+        var rows = 0
+        _ = try p.forEachTable(paths: [path]) { table, _ in rows += table.count }
+        #expect(rows == 2000)
+    }
+
     /// An error names the file's own line (not the block's), after every event before it.
     @Test func errorsKeepTheirFileLineAndComeAfterTheEventsBeforeThem() throws {
         let path = try file(count: 3000, bad: 2345)
