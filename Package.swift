@@ -24,7 +24,7 @@ let package = Package(
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
         .target(name: "LinearAlgebra", dependencies: ["CBLAS"]),
-        // One inline function: a prefetch hint for the tree learner's gather (Swift has none).
+        // One inline function: a prefetch hint (Swift has none), for the tree learner's gather and the id memos.
         .target(name: "CPrefetch"),
         // SHA-256's compression function (SHA extensions, portable C otherwise): pseudonyms continue
         // saved HMAC states, which swift-crypto's API cannot do without allocating.

@@ -9,7 +9,7 @@ public struct DecoderLimits: Sendable {
     /// Pseudonyms held at most (forgotten with the raw ids that gave them).
     public var ids = 200_000
     /// Raw ids looked up in each of the id memo's two generations (recent, older).
-    public var idGeneration = 16_384
+    public var idGeneration = 4_096
     /// UTF-8 bytes held at most, by each of the two pools.
     public var bytes = 64 << 20
 

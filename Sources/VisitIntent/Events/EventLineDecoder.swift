@@ -368,8 +368,8 @@ struct EventLineDecoder {
 
     /// The pseudonym code of a raw id, as `lookup` would give it, hashing the
     /// bytes themselves (no `String` of the raw id); nil when they are not UTF-8.
-    @inline(__always) private mutating func pseudonymCode(_ key: UnsafeBufferPointer<UInt8>) -> Int32? {
-        let h = ids.hash(key)
+    @inline(__always) private mutating func pseudonymCode(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64? = nil) -> Int32? {
+        let h = hash ?? ids.hash(key)
         if let code = ids.find(key, hash: h) { return code }
         if let code = olderIds.find(key, hash: h) {
             rememberId(key, hash: h, code: code)
@@ -400,6 +400,17 @@ struct EventLineDecoder {
         guard visitor.kind == .string || visitor.kind == .number, visitor.count > 0 else { return false }
         guard (stamp.kind == .string || stamp.kind == .number) && !stamp.escaped else { return false }
         guard name.kind == .string, name.count > 0 else { return false }
+        let session = at(.sessionId)
+        // The ids' slots are loaded while the rest of the line is checked: they are the
+        // lookups that miss the cache (ids are many, and most are looked up a few times).
+        @inline(__always) func idHash(_ x: Value) -> UInt64? {
+            guard !x.escaped, x.kind == .string || x.kind == .number, x.count > 0 else { return nil }
+            let h = ids.hash(UnsafeBufferPointer(rebasing: line[x.start..<(x.start + x.count)]))
+            ids.prefetch(hash: h)
+            olderIds.prefetch(hash: h)
+            return h
+        }
+        let visitorHash = idHash(visitor), sessionHash = idHash(session)
         guard let time = Timestamp.parse(UnsafeBufferPointer(rebasing: line[stamp.start..<(stamp.start + stamp.count)])) else { return false }
 
         // Optional fields: absent or null, or the one JSON type each takes.
@@ -415,7 +426,6 @@ struct EventLineDecoder {
               let source = text(.source), let medium = text(.medium), let campaign = text(.campaign), let country = text(.country),
               let region = text(.region), let city = text(.city), let gender = text(.gender), let age = text(.ageBand),
               let search = text(.searchTerm) else { return false }
-        let session = at(.sessionId)
         guard session.kind != .bool else { return false }
         let consentValue = at(.consent)
         guard consentValue.kind == .absent || consentValue.kind == .null || consentValue.kind == .bool else { return false }
@@ -471,10 +481,10 @@ struct EventLineDecoder {
             }) else { return nil }
             if url.count == 0 && nameKey.elementsEqual(Self.pageView) { return nil }  // a page view needs a URL
             var r = Row(kind: kindAndName.0, otherName: kindAndName.1)
-            guard let visitorCode = pseudonymCode(key(visitor)) else { return nil }
+            guard let visitorCode = pseudonymCode(key(visitor), hash: visitorHash) else { return nil }
             r.visitor = visitorCode
             if (session.kind == .string || session.kind == .number) && session.count > 0 {
-                guard let c = pseudonymCode(key(session)) else { return nil }
+                guard let c = pseudonymCode(key(session), hash: sessionHash) else { return nil }
                 r.session = c
             }
             var page = Page(path: 0, host: 0, source: 0, medium: 0, campaign: 0, present: false)

@@ -1,3 +1,4 @@
+import CPrefetch
 import Foundation
 
 /// A memo keyed by raw bytes (a slice of an input line), so a repeated value
@@ -86,6 +87,12 @@ struct ByteMemo<Value> {
                 }
             }
         }
+    }
+
+    /// Starts loading the slot `find(_:hash:)` reads first, so a large memo's
+    /// cache miss overlaps the caller's work until its lookup.
+    @inline(__always) func prefetch(hash: UInt64) {
+        slots.withUnsafeBufferPointer { s in cprefetch_read(s.baseAddress! + (Int(truncatingIfNeeded: hash) & (s.count - 1))) }
     }
 
     /// Whether `count` bytes at `a` and `b` are equal, compared in place
