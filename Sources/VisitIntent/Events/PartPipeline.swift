@@ -152,15 +152,18 @@ final class PartPipeline<Batch: EventBatch>: @unchecked Sendable {
     /// A buffer no part is reading, holding at least `capacity` bytes; nil when
     /// `blocksAhead` blocks are still being parsed. Called with the lock held.
     private func freeBuffer(capacity: Int) -> Int? {
+        // Room for a block and a line carried over from the last one (an eighth of a block:
+        // sized to the block alone, a buffer was replaced at every block).
+        let size = max(capacity, blockBytes + blockBytes / 8)
         guard let free = unparsed.firstIndex(of: 0) else {
             guard buffers.count < blocksAhead else { return nil }
-            buffers.append(Self.allocate(capacity))
+            buffers.append(Self.allocate(size))
             unparsed.append(-1)  // claimed: no parts yet
             return buffers.count - 1
         }
         if buffers[free].count < capacity {
             buffers[free].deallocate()
-            buffers[free] = Self.allocate(capacity)
+            buffers[free] = Self.allocate(size)
         }
         unparsed[free] = -1
         return free
