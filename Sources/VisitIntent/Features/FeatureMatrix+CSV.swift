@@ -46,6 +46,18 @@ public enum CSVText {
         return s
     }
 
+    /// Appends `s` as one CSV field, quoted as `quote` quotes it; a field that
+    /// needs no quotes (a pseudonym) goes in as its bytes, with no new `String`.
+    public static func append(_ s: String, to bytes: inout [UInt8]) {
+        var s = s
+        let plain = s.withUTF8 { u -> Bool in
+            for c in u where c == 0x2C || c == 0x22 || c == 0x0A || c == 0x0D || c == 0x3B { return false }
+            bytes.append(contentsOf: u)
+            return true
+        }
+        if !plain { bytes.append(contentsOf: quote(s).utf8) }
+    }
+
     /// Shortest round-trip text of a float, with a fast path for small integers.
     public static func appendNumber(_ v: Float, to bytes: inout [UInt8]) {
         if v == 0 { bytes.append(UInt8(ascii: "0")); return }

@@ -104,7 +104,7 @@ public final class ScoreWriter {
             case .session:
                 let best = Self.argmax(ps), intent = classes[best]
                 if format == .csv {
-                    buffer.append(contentsOf: CSVText.quote(t.sessionIDs[r]).utf8)
+                    CSVText.append(t.sessionIDs[r], to: &buffer)
                     buffer.append(UInt8(ascii: ","))
                     buffer.append(contentsOf: t.visitorIDs[r].utf8)
                     buffer.append(UInt8(ascii: ","))

@@ -127,7 +127,7 @@ public final class StreamingScorer {
             let code = Int(table.visitor[r]), t = table.time[r]
             state.events += 1
             if slotOf[code] < 0 {
-                let slot = slots.intern(table.pool[Int32(code)]) - 1
+                let slot = state.slots.intern(table.pool[Int32(code)]) - 1
                 slotOf[code] = slot
                 if Int(slot) == state.lastSeen.count {
                     state.lastSeen.append(.min)
@@ -170,18 +170,19 @@ public final class StreamingScorer {
     private struct LoopState {
         var bufferTable: [Int32], bufferRow: [Int32], bufferSlots: [Int32]
         var lastSeen: [Int64], scoredUntil: [Int64]
+        var slots: StringPool
         var events: Int, peakBufferedEvents: Int, maxTime: Int64, nextFlush: Int
     }
 
     private func takeState() -> LoopState {
-        defer { bufferTable = []; bufferRow = []; bufferSlots = []; lastSeen = []; scoredUntil = [] }
+        defer { bufferTable = []; bufferRow = []; bufferSlots = []; lastSeen = []; scoredUntil = []; slots = StringPool() }
         return LoopState(bufferTable: bufferTable, bufferRow: bufferRow, bufferSlots: bufferSlots, lastSeen: lastSeen, scoredUntil: scoredUntil,
-                         events: counted.events, peakBufferedEvents: counted.peakBufferedEvents, maxTime: maxTime, nextFlush: nextFlush)
+                         slots: slots, events: counted.events, peakBufferedEvents: counted.peakBufferedEvents, maxTime: maxTime, nextFlush: nextFlush)
     }
 
     private func putState(_ s: LoopState) {
         bufferTable = s.bufferTable; bufferRow = s.bufferRow; bufferSlots = s.bufferSlots
-        lastSeen = s.lastSeen; scoredUntil = s.scoredUntil
+        lastSeen = s.lastSeen; scoredUntil = s.scoredUntil; slots = s.slots
         counted.events = s.events; counted.peakBufferedEvents = s.peakBufferedEvents; maxTime = s.maxTime; nextFlush = s.nextFlush
     }
 
@@ -197,6 +198,16 @@ public final class StreamingScorer {
     /// Hands the visitors whose last event is before `cutoff` to the scoring
     /// thread, as one table; the others' events are carried over into another.
     private func flush(idleBefore cutoff: Int64) throws {
+        // Locals for the loops: every access to a class's stored property is checked
+        // for exclusivity at run time, and these are read per buffered event.
+        let bufferSlots = self.bufferSlots, bufferTable = self.bufferTable, bufferRow = self.bufferRow, tables = self.tables
+        var lastSeen: [Int64] = [], scoredUntil: [Int64] = []
+        swap(&lastSeen, &self.lastSeen)
+        swap(&scoredUntil, &self.scoredUntil)
+        defer {
+            swap(&lastSeen, &self.lastSeen)
+            swap(&scoredUntil, &self.scoredUntil)
+        }
         var closed = EventTable(), open = EventTable()
         var openSlots: [Int32] = []
         var closedSlots: [Int32] = []  // by the closed table's visitor code
@@ -240,10 +251,10 @@ public final class StreamingScorer {
             }
         }
         counted.carriedEvents += open.count
-        tables = open.count > 0 ? [open] : []
-        bufferTable = [Int32](repeating: 0, count: open.count)
-        bufferRow = (0..<Int32(open.count)).map { $0 }
-        bufferSlots = openSlots
+        self.tables = open.count > 0 ? [open] : []
+        self.bufferTable = [Int32](repeating: 0, count: open.count)
+        self.bufferRow = (0..<Int32(open.count)).map { $0 }
+        self.bufferSlots = openSlots
         if closed.count == 0 { return }
         let stage = self.stage
         let visitorSlots = closedSlots

@@ -15,4 +15,14 @@ import VisitIntent
         #expect(CSVText.quote("say \"hi\"") == "\"say \"\"hi\"\"\"")
         #expect(CSVText.quote(",\u{301}") == "\",\u{301}\"")  // a comma carrying a combining accent is still a comma byte
     }
+
+    /// `append` writes the bytes `quote` returns, for plain and quoted fields.
+    @Test func appendWritesWhatQuoteReturns() {
+        for field in ["plain-id_42", "", "Médecine esthétique", "a\r\nb", "lèvres, prix", "FAQ; suites", "say \"hi\"", ",\u{301}",
+                      String(repeating: "0123456789abcdef", count: 4)] {
+            var bytes: [UInt8] = [0x41]
+            CSVText.append(field, to: &bytes)
+            #expect(bytes == [0x41] + Array(CSVText.quote(field).utf8), "\(field)")
+        }
+    }
 }
