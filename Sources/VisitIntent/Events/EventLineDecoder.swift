@@ -94,6 +94,7 @@ struct EventLineDecoder {
     private var olderIds = ByteMemo<Int32>(limit: .max, byteLimit: .max)
     private var eventNames = ByteMemo<(EventKind, Int32)>(limit: 10_000)  // name → kind, kept name when `other`
     private var pages = ByteMemo<Page>(limit: 100_000)
+    private var redactedPages = ByteMemo<Page>(limit: 100_000)        // by `campaignKey`: URLs differing in a click id
     private var referrers = ByteMemo<Int32>(limit: 100_000)           // → referrer host
     private var traffic = ByteMemo<Traffic>(limit: 100_000)           // source, medium, campaign
     private var attributes = ByteMemo<Int32>(limit: 100_000)          // country, region, gender, age band
@@ -154,7 +155,7 @@ struct EventLineDecoder {
     private mutating func reset() {
         pool = Strings()
         idPool = Strings(unique: true)
-        ids.removeAll(); olderIds.removeAll(); eventNames.removeAll(); pages.removeAll(); referrers.removeAll(); traffic.removeAll()
+        ids.removeAll(); olderIds.removeAll(); eventNames.removeAll(); pages.removeAll(); redactedPages.removeAll(); referrers.removeAll(); traffic.removeAll()
         attributes.removeAll(); devices.removeAll(); searches.removeAll(); texts.removeAll()
     }
 
@@ -390,6 +391,61 @@ struct EventLineDecoder {
         ids.insert(key, hash: hash, value: code)
     }
 
+    /// A page URL's codes: looked up by its bytes, else by what its redaction
+    /// keeps (`campaignKey`), else computed.
+    private mutating func pageCodes(_ key: UnsafeBufferPointer<UInt8>) -> Page? {
+        let h = pages.hash(key)
+        if let known = pages.find(key, hash: h) { return known }
+        guard let raw = String(validating: key, as: UTF8.self) else { return nil }
+        let made: Page
+        if let campaign = Self.campaignKey(raw) {
+            made = campaign.withUnsafeBufferPointer { k in
+                let h2 = redactedPages.hash(k)
+                if let known = redactedPages.find(k, hash: h2) { return known }
+                let p = Self.makePage(raw, &pool)
+                redactedPages.insert(k, hash: h2, value: p)
+                return p
+            }
+        } else {
+            made = Self.makePage(raw, &pool)
+        }
+        pages.insert(key, hash: h, value: made)
+        return made
+    }
+
+    /// What the full path computes from a page URL: redacted, then parsed.
+    private static func makePage(_ raw: String, _ pool: inout Strings) -> Page {
+        let redacted = Redactor.url(raw)
+        if redacted.isEmpty { return Page(path: 0, host: 0, source: 0, medium: 0, campaign: 0, present: false) }
+        let parsed = PageURL(redacted)
+        func utm(_ s: String?) -> Int32 { s.map { pool.code($0.lowercased().trimmingWhitespace) } ?? 0 }
+        return Page(path: pool.code(parsed.path), host: pool.code(parsed.host), source: utm(parsed.utmSource),
+                    medium: utm(parsed.utmMedium), campaign: utm(parsed.utmCampaign), present: true)
+    }
+
+    /// For a printable-ASCII URL with a query: all that its redaction depends
+    /// on (`Redactor.printableASCIIURL`): the bytes before the query, and the
+    /// campaign its query implies (`utm_*`, or a click id's source and medium).
+    /// Each click id (`gclid`…) makes a URL of its own, seen once; many share
+    /// this key, so they are redacted and parsed once. Nil for other URLs.
+    static func campaignKey(_ raw: String) -> [UInt8]? {
+        PageURL.withPrintableASCII(raw) { u -> [UInt8]? in
+            var cut = 0
+            while cut < u.count, u[cut] != UInt8(ascii: "?"), u[cut] != UInt8(ascii: "#") { cut += 1 }
+            guard cut < u.count, u[cut] == UInt8(ascii: "?") else { return nil }
+            let parsed = PageURL(raw)
+            var k = Array(u[0..<cut])
+            k.append(0xFF)  // never in printable ASCII: the prefix ends here
+            for value in [parsed.utmSource, parsed.utmMedium, parsed.utmCampaign] {
+                guard let value else { k.append(0); continue }
+                k.append(1)
+                withUnsafeBytes(of: UInt32(truncatingIfNeeded: value.utf8.count).littleEndian) { k.append(contentsOf: $0) }
+                k.append(contentsOf: value.utf8)
+            }
+            return k
+        }
+    }
+
     // MARK: Committing
 
     private mutating func commit(_ line: UnsafeBufferPointer<UInt8>, _ v: UnsafeBufferPointer<Value>, to table: inout EventTable,
@@ -489,14 +545,7 @@ struct EventLineDecoder {
             }
             var page = Page(path: 0, host: 0, source: 0, medium: 0, campaign: 0, present: false)
             if url.kind == .string {
-                guard let p = Self.lookup(&pages, key(url), &pool, { pool, raw in
-                    let redacted = Redactor.url(raw)
-                    if redacted.isEmpty { return Page(path: 0, host: 0, source: 0, medium: 0, campaign: 0, present: false) }
-                    let parsed = PageURL(redacted)
-                    func utm(_ s: String?) -> Int32 { s.map { pool.code($0.lowercased().trimmingWhitespace) } ?? 0 }
-                    return Page(path: pool.code(parsed.path), host: pool.code(parsed.host), source: utm(parsed.utmSource),
-                                medium: utm(parsed.utmMedium), campaign: utm(parsed.utmCampaign), present: true)
-                }) else { return nil }
+                guard let p = pageCodes(key(url)) else { return nil }
                 page = p
             }
             r.path = page.path

@@ -256,6 +256,29 @@ import VisitIntentTestSupport
         Self.expectSameRows(a.0, b.0)
     }
 
+    /// URLs that share the part before their query and differ in click ids,
+    /// campaign parameters, a fragment, escapes or redacted data: the decoder
+    /// looks many up by what their redaction keeps, and must still give the
+    /// full path's rows (including the host and campaign each implies).
+    @Test func urlsDifferingOnlyInTheirQueryGiveTheFullPathsRows() throws {
+        let queries = ["?gclid=abc1", "?gclid=abc2", "?gclid=abc1&utm_campaign=Spring", "?fbclid=z9", "?msclkid=q&utm_source=Partner",
+                       "?utm_source=News&utm_medium=Email", "?utm_source=News&utm_medium=email", "?UTM_SOURCE=x", "?utm_source=a%20b",
+                       "?utm_source=a+b", "?utm_source=", "?utm_source", "?&&=x&gclid", "#top?gclid=1", "?gclid=1#frag", "?email=jean%40mail.fr",
+                       "?tel=0612345678&gclid=2", "?next=https://evil.example/p", "", "?"]
+        let prefixes = ["https://www.clinique.fr/tarifs", "https://www.clinique.fr/tarifs/", "https://WWW.Clinique.fr/Tarifs",
+                        "https://user:pw@www.clinique.fr:8443/tarifs", "/tarifs", "//cdn.clinique.fr/x", "https://www.clinique.fr/dossier/12345678",
+                        "https://www.clinique.fr/a%2Fb", "tarifs"]
+        var lines: [String] = []
+        for p in prefixes {
+            for q in queries {
+                let url = (p + q).replacingOccurrences(of: "\"", with: "\\\"")
+                lines.append("{\(Self.base),\"event\":\"page_view\",\"url\":\"\(url)\"}")
+            }
+        }
+        try Self.expectSame(lines.joined(separator: "\n") + "\n", "URLs and queries")
+        try Self.expectSame((lines + lines.reversed()).joined(separator: "\n") + "\n", "URLs and queries, then in reverse")
+    }
+
     /// A generated data set: every line through the decoder gives the full path's table.
     @Test func generatedEventsGiveTheFullPathsTable() throws {
         let (_, _, dir) = try T.generatedDataset(sessions: 600, seed: 33)
