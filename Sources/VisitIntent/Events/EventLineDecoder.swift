@@ -96,6 +96,7 @@ struct EventLineDecoder {
     private var pages = ByteMemo<Page>(limit: 100_000)
     private var redactedPages = ByteMemo<Page>(limit: 100_000)        // by `campaignKey`: URLs differing in a click id
     private var referrers = ByteMemo<Int32>(limit: 100_000)           // → referrer host
+    private var referrerHeads = ByteMemo<Int32>(limit: 100_000)       // by `hostKey`: referrers differing after their host
     private var traffic = ByteMemo<Traffic>(limit: 100_000)           // source, medium, campaign
     private var attributes = ByteMemo<Int32>(limit: 100_000)          // country, region, gender, age band
     private var devices = ByteMemo<Int8>(limit: 1_000)                // Device raw value, -1 invalid
@@ -155,7 +156,7 @@ struct EventLineDecoder {
     private mutating func reset() {
         pool = Strings()
         idPool = Strings(unique: true)
-        ids.removeAll(); olderIds.removeAll(); eventNames.removeAll(); pages.removeAll(); redactedPages.removeAll(); referrers.removeAll(); traffic.removeAll()
+        ids.removeAll(); olderIds.removeAll(); eventNames.removeAll(); pages.removeAll(); redactedPages.removeAll(); referrers.removeAll(); referrerHeads.removeAll(); traffic.removeAll()
         attributes.removeAll(); devices.removeAll(); searches.removeAll(); texts.removeAll()
     }
 
@@ -446,6 +447,47 @@ struct EventLineDecoder {
         }
     }
 
+    /// A referrer's host code: looked up by its bytes, else by the scheme and
+    /// authority it starts with (`hostKey`), else computed as the full path does.
+    private mutating func referrerHost(_ key: UnsafeBufferPointer<UInt8>) -> Int32? {
+        let h = referrers.hash(key)
+        if let known = referrers.find(key, hash: h) { return known }
+        guard let raw = String(validating: key, as: UTF8.self) else { return nil }
+        func make(_ pool: inout Strings) -> Int32 {
+            let redacted = Redactor.url(raw)
+            return redacted.isEmpty ? 0 : pool.code(PageURL(redacted).host)
+        }
+        let made: Int32
+        if let head = Self.hostKey(key) {
+            let h2 = referrerHeads.hash(head)
+            if let known = referrerHeads.find(head, hash: h2) {
+                made = known
+            } else {
+                made = make(&pool)
+                referrerHeads.insert(head, hash: h2, value: made)
+            }
+        } else {
+            made = make(&pool)
+        }
+        referrers.insert(key, hash: h, value: made)
+        return made
+    }
+
+    /// For a printable-ASCII URL whose scheme `Redactor.printableASCIIURL` takes:
+    /// its bytes up to the end of the authority, all that the redacted URL's host
+    /// depends on (the redacted path, query and fragment come after it, and
+    /// redaction puts no `/`, `?` or `#` into the authority). Referrers carry
+    /// search terms and click tokens (`l.facebook.com/l.php?u=…&h=…`): many
+    /// share a host. Nil for other URLs.
+    static func hostKey(_ u: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
+        guard !u.isEmpty, u.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return nil }
+        let separator = PageURL.schemeSeparator(in: u)
+        guard separator > 0, (0..<separator).allSatisfy({ PageURL.isSchemeByte(u[$0], first: false) }) else { return nil }
+        var hostEnd = separator + 3
+        while hostEnd < u.count, u[hostEnd] != UInt8(ascii: "/"), u[hostEnd] != UInt8(ascii: "?"), u[hostEnd] != UInt8(ascii: "#") { hostEnd += 1 }
+        return UnsafeBufferPointer(rebasing: u[0..<hostEnd])
+    }
+
     // MARK: Committing
 
     private mutating func commit(_ line: UnsafeBufferPointer<UInt8>, _ v: UnsafeBufferPointer<Value>, to table: inout EventTable,
@@ -551,10 +593,7 @@ struct EventLineDecoder {
             r.path = page.path
             r.host = page.host
             if referrer.kind == .string {
-                guard let h = Self.lookup(&referrers, key(referrer), &pool, { pool, raw in
-                    let redacted = Redactor.url(raw)
-                    return redacted.isEmpty ? 0 : pool.code(PageURL(redacted).host)
-                }) else { return nil }
+                guard let h = referrerHost(key(referrer)) else { return nil }
                 r.referrerHost = h
             }
             if device.kind == .string {

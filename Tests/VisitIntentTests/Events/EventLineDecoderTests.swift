@@ -279,6 +279,23 @@ import VisitIntentTestSupport
         try Self.expectSame((lines + lines.reversed()).joined(separator: "\n") + "\n", "URLs and queries, then in reverse")
     }
 
+    /// Referrers that share a scheme and authority and differ after them (search
+    /// terms, click tokens, paths, fragments): the decoder looks many up by that
+    /// head, and must still give the full path's host for each.
+    @Test func referrersDifferingAfterTheirHostGiveTheFullPathsRows() throws {
+        let heads = ["https://www.google.fr", "https://WWW.Google.FR", "https://l.facebook.com", "http://user:pw@www.site.fr:8080",
+                     "https://jean.dupont@mail.fr@annuaire.fr", "https://0612345678.example", "a1234567://host.fr", "https://[::1]:443",
+                     "https://192.168.1.20", "android-app://com.google.android.gm", "https://", "//cdn.site.fr", "https:/one-slash.fr"]
+        let tails = ["", "/", "/search?q=botox+prix", "/search?q=06%2012%2034%2056%2078", "?u=https%3A%2F%2Fx.fr&h=AT0abc", "#frag", "/l.php?u=1&h=2",
+                     "/%7Euser/?utm_source=fb", "?email=a%40b.fr", "/dossier/12345678"]
+        var lines: [String] = []
+        for h in heads {
+            for t in tails { lines.append("{\(Self.base),\"event\":\"page_view\",\"url\":\"/\",\"referrer\":\"\(h + t)\"}") }
+        }
+        try Self.expectSame(lines.joined(separator: "\n") + "\n", "referrers")
+        try Self.expectSame((lines.reversed() + lines).joined(separator: "\n") + "\n", "referrers, reversed then in order")
+    }
+
     /// A generated data set: every line through the decoder gives the full path's table.
     @Test func generatedEventsGiveTheFullPathsTable() throws {
         let (_, _, dir) = try T.generatedDataset(sessions: 600, seed: 33)
