@@ -3,8 +3,9 @@ import Foundation
 /// Reads event files on a thread of its own while the caller consumes the
 /// events, so parsing (JSON, redaction, pseudonyms: most of a batch-scoring
 /// run) overlaps with sessionizing, features and scoring. Canonical JSON
-/// Lines files are also cut into blocks at line ends, each block's parts
-/// parsed at once on `threads` threads and handed over in order.
+/// Lines files are also cut into blocks, and blocks into parts at line ends,
+/// parsed as they come on `threads` threads of their own and handed over in
+/// order (`PartPipeline`).
 ///
 /// Events arrive in file order, exactly as `EventReader.forEachEvent` gives
 /// them, so results do not change. A reading error reaches the caller after

@@ -230,30 +230,30 @@ import VisitIntentTestSupport
     /// of the pool about to go. Tiny limits, crossed every few lines in the
     /// middle of large parts, must still give the full path's table.
     @Test func memosEmptiedMidPartGiveTheFullPathsTable() throws {
-        let (_, _, dir) = try T.generatedDataset(sessions: 400, seed: 41)
         var limits = DecoderLimits()
         limits.strings = 12
         limits.ids = 5
         limits.bytes = 300
-        let (full, fast) = try Self.both(path: dir + "/events.jsonl", blockBytes: 256 << 10, limits: limits)
-        let a = try full.get(), b = try fast.get()
-        #expect(a.0.count > 2_000)
-        #expect(a.1 == b.1)
-        Self.expectSameRows(a.0, b.0)
+        try Self.expectSameGenerated(seed: 41, limits: limits)
     }
 
     /// Ids move from the recent generation of the id memo to the older one and
     /// back every few lines: still the full path's table (a repeated id may get
     /// a second decoder code, never another pseudonym).
     @Test func idGenerationsTurningOverGiveTheFullPathsTable() throws {
-        let (_, _, dir) = try T.generatedDataset(sessions: 400, seed: 43)
         var limits = DecoderLimits()
         limits.idGeneration = 3
-        let (full, fast) = try Self.both(path: dir + "/events.jsonl", blockBytes: 256 << 10, limits: limits)
+        try Self.expectSameGenerated(seed: 43, limits: limits)
+    }
+
+    /// 400 generated sessions read both ways in large parts, with `limits`: the same rows and summaries.
+    static func expectSameGenerated(seed: UInt64, limits: DecoderLimits, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let (_, _, dir) = try T.generatedDataset(sessions: 400, seed: seed)
+        let (full, fast) = try both(path: dir + "/events.jsonl", blockBytes: 256 << 10, limits: limits)
         let a = try full.get(), b = try fast.get()
-        #expect(a.0.count > 2_000)
-        #expect(a.1 == b.1)
-        Self.expectSameRows(a.0, b.0)
+        #expect(a.0.count > 2_000, sourceLocation: sourceLocation)
+        #expect(a.1 == b.1, sourceLocation: sourceLocation)
+        expectSameRows(a.0, b.0, sourceLocation: sourceLocation)
     }
 
     /// URLs that share the part before their query and differ in click ids,
