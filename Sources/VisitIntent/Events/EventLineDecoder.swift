@@ -392,30 +392,26 @@ struct EventLineDecoder {
         ids.insert(key, hash: hash, value: code)
     }
 
-    /// A page URL's codes: looked up by its bytes, else by what its redaction
-    /// keeps (`campaignKey`), else computed.
-    private mutating func pageCodes(_ key: UnsafeBufferPointer<UInt8>) -> Page? {
-        let h = pages.hash(key)
-        if let known = pages.find(key, hash: h) { return known }
-        guard let raw = String(validating: key, as: UTF8.self) else { return nil }
-        let made: Page
-        if let campaign = Self.campaignKey(raw) {
-            made = campaign.withUnsafeBufferPointer { k in
-                let h2 = redactedPages.hash(k)
-                if let known = redactedPages.find(k, hash: h2) { return known }
-                let p = Self.makePage(raw, &pool)
-                redactedPages.insert(k, hash: h2, value: p)
-                return p
+    /// `lookup` with a second memo for the keys the first misses: by
+    /// `derivedKey(text)`, which holds all that `make` depends on (nil: none
+    /// does), so values differing only where `make` does not look are made once.
+    @inline(__always) private static func lookup<V>(_ memo: inout ByteMemo<V>, _ key: UnsafeBufferPointer<UInt8>, _ pool: inout Strings,
+                                                     derived: inout ByteMemo<V>, _ derivedKey: (String) -> [UInt8]?,
+                                                     _ make: (inout Strings, String) -> V) -> V? {
+        lookup(&memo, key, &pool) { pool, text in
+            guard let k = derivedKey(text) else { return make(&pool, text) }
+            return k.withUnsafeBufferPointer { k in
+                let h = derived.hash(k)
+                if let known = derived.find(k, hash: h) { return known }
+                let made = make(&pool, text)
+                derived.insert(k, hash: h, value: made)
+                return made
             }
-        } else {
-            made = Self.makePage(raw, &pool)
         }
-        pages.insert(key, hash: h, value: made)
-        return made
     }
 
     /// What the full path computes from a page URL: redacted, then parsed.
-    private static func makePage(_ raw: String, _ pool: inout Strings) -> Page {
+    private static func makePage(_ pool: inout Strings, _ raw: String) -> Page {
         let redacted = Redactor.url(raw)
         if redacted.isEmpty { return Page(path: 0, host: 0, source: 0, medium: 0, campaign: 0, present: false) }
         let parsed = PageURL(redacted)
@@ -447,45 +443,22 @@ struct EventLineDecoder {
         }
     }
 
-    /// A referrer's host code: looked up by its bytes, else by the scheme and
-    /// authority it starts with (`hostKey`), else computed as the full path does.
-    private mutating func referrerHost(_ key: UnsafeBufferPointer<UInt8>) -> Int32? {
-        let h = referrers.hash(key)
-        if let known = referrers.find(key, hash: h) { return known }
-        guard let raw = String(validating: key, as: UTF8.self) else { return nil }
-        func make(_ pool: inout Strings) -> Int32 {
-            let redacted = Redactor.url(raw)
-            return redacted.isEmpty ? 0 : pool.code(PageURL(redacted).host)
-        }
-        let made: Int32
-        if let head = Self.hostKey(key) {
-            let h2 = referrerHeads.hash(head)
-            if let known = referrerHeads.find(head, hash: h2) {
-                made = known
-            } else {
-                made = make(&pool)
-                referrerHeads.insert(head, hash: h2, value: made)
-            }
-        } else {
-            made = make(&pool)
-        }
-        referrers.insert(key, hash: h, value: made)
-        return made
+    /// What the full path computes from a referrer: the host of its redaction.
+    private static func makeReferrerHost(_ pool: inout Strings, _ raw: String) -> Int32 {
+        let redacted = Redactor.url(raw)
+        return redacted.isEmpty ? 0 : pool.code(PageURL(redacted).host)
     }
 
     /// For a printable-ASCII URL whose scheme `Redactor.printableASCIIURL` takes:
-    /// its bytes up to the end of the authority, all that the redacted URL's host
-    /// depends on (the redacted path, query and fragment come after it, and
-    /// redaction puts no `/`, `?` or `#` into the authority). Referrers carry
-    /// search terms and click tokens (`l.facebook.com/l.php?u=…&h=…`): many
-    /// share a host. Nil for other URLs.
-    static func hostKey(_ u: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
-        guard !u.isEmpty, u.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return nil }
-        let separator = PageURL.schemeSeparator(in: u)
-        guard separator > 0, (0..<separator).allSatisfy({ PageURL.isSchemeByte(u[$0], first: false) }) else { return nil }
-        var hostEnd = separator + 3
-        while hostEnd < u.count, u[hostEnd] != UInt8(ascii: "/"), u[hostEnd] != UInt8(ascii: "?"), u[hostEnd] != UInt8(ascii: "#") { hostEnd += 1 }
-        return UnsafeBufferPointer(rebasing: u[0..<hostEnd])
+    /// its bytes up to the end of the authority (`Redactor.printableHead`), all
+    /// that the redacted URL's host depends on (the redacted path, query and
+    /// fragment come after it, and redaction puts no `/`, `?` or `#` into the
+    /// authority). Referrers carry search terms and click tokens
+    /// (`l.facebook.com/l.php?u=…&h=…`): many share a host. Nil for other URLs.
+    static func hostKey(_ raw: String) -> [UInt8]? {
+        PageURL.withPrintableASCII(raw) { u -> [UInt8]? in
+            Redactor.printableHead(u).map { Array(u[0..<$0.hostEnd]) }
+        }
     }
 
     // MARK: Committing
@@ -587,13 +560,13 @@ struct EventLineDecoder {
             }
             var page = Page(path: 0, host: 0, source: 0, medium: 0, campaign: 0, present: false)
             if url.kind == .string {
-                guard let p = pageCodes(key(url)) else { return nil }
+                guard let p = Self.lookup(&pages, key(url), &pool, derived: &redactedPages, Self.campaignKey, Self.makePage) else { return nil }
                 page = p
             }
             r.path = page.path
             r.host = page.host
             if referrer.kind == .string {
-                guard let h = referrerHost(key(referrer)) else { return nil }
+                guard let h = Self.lookup(&referrers, key(referrer), &pool, derived: &referrerHeads, Self.hostKey, Self.makeReferrerHost) else { return nil }
                 r.referrerHost = h
             }
             if device.kind == .string {

@@ -152,10 +152,7 @@ public enum Redactor {
             let n = u.count
             func string(_ from: Int, _ to: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: u[from..<to]), as: UTF8.self) }
             var head = "", rest = 0
-            let separator = PageURL.schemeSeparator(in: u)
-            if separator > 0, (0..<separator).allSatisfy({ PageURL.isSchemeByte(u[$0], first: false) }) {
-                var hostEnd = separator + 3
-                while hostEnd < n, u[hostEnd] != UInt8(ascii: "/"), u[hostEnd] != UInt8(ascii: "?"), u[hostEnd] != UInt8(ascii: "#") { hostEnd += 1 }
+            if let (separator, hostEnd) = printableHead(u) {
                 var authority = separator + 3
                 for i in authority..<hostEnd where u[i] == UInt8(ascii: "@") { authority = i + 1 }  // user:password@
                 head = text(string(0, separator)) + "://" + text(string(authority, hostEnd))
@@ -167,6 +164,18 @@ public enum Redactor {
             guard cut < n, u[cut] == UInt8(ascii: "?") else { return head + path }
             return withCampaign(head + path, PageURL(raw))
         }
+    }
+
+    /// Where the scheme of a printable-ASCII URL ends ("://" starts) and its
+    /// authority ends (the first `/`, `?` or `#` after it), when it starts with
+    /// a scheme `printableASCIIURL` keeps; nil when it does not (the whole text
+    /// is then a path). The redacted URL's host depends on these bytes only.
+    static func printableHead(_ u: UnsafeBufferPointer<UInt8>) -> (separator: Int, hostEnd: Int)? {
+        let separator = PageURL.schemeSeparator(in: u)
+        guard separator > 0, (0..<separator).allSatisfy({ PageURL.isSchemeByte(u[$0], first: false) }) else { return nil }
+        var hostEnd = separator + 3
+        while hostEnd < u.count, u[hostEnd] != UInt8(ascii: "/"), u[hostEnd] != UInt8(ascii: "?"), u[hostEnd] != UInt8(ascii: "#") { hostEnd += 1 }
+        return (separator, hostEnd)
     }
 
     /// The reference, on `Character`s: any text.
