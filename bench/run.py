@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """VisitIntent benchmarks against scikit-learn, LightGBM and XGBoost.
 
-    python3 bench/run.py --intent /abs/path/.build/release/intent [--only NAME[,NAME]]
+    python3 bench/run.py --intent /abs/path/.build/static/release/intent [--only NAME[,NAME]]
                          [--sizes N[,N]] [--quick] [--keep] [--repeats R] [--no-peers]
 
 This harness uses only the standard library. Peer libraries live in
@@ -1869,8 +1869,10 @@ def machine_info():
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--intent", default=os.path.join(ROOT, ".build", "release", "intent"),
-                    help="the intent executable (default: .build/release/intent)")
+    release = os.path.join(ROOT, ".build", "static", "release", "intent")
+    ap.add_argument("--intent", default=release if os.path.exists(release) else os.path.join(ROOT, ".build", "release", "intent"),
+                    help="the intent executable (default: `make release`'s .build/static/release/intent, "
+                         "else .build/release/intent)")
     ap.add_argument("--only", help=f"comma-separated benchmarks among: {', '.join(BENCHMARKS)}")
     ap.add_argument("--sizes", type=parse_sizes,
                     help="session counts (gbdt-speed: matrix rows) to use instead of each benchmark's "

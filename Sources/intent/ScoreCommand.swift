@@ -51,8 +51,10 @@ struct ScoreCommand: ParsableCommand {
     }
 
     func run() throws {
-        let classifier = try ModelFile.loadClassifier(path: model)
+        // Loaded alongside the first events' parsing when scoring events (see `Background`).
+        let loading = Background(name: "visitintent.model") { [model] in try ModelFile.loadClassifier(path: model) }
         if let tablePath = table.table {
+            let classifier = try loading.value()
             var options = table.options(label: table.label)
             options.categorical = []; options.numeric = []
             let t = try FeatureTable.read(path: tablePath, options: options, schema: classifier.featureColumns)
@@ -65,6 +67,7 @@ struct ScoreCommand: ParsableCommand {
             return
         }
         if let features {
+            let classifier = try loading.value()
             let x = try NPYFile.read(path: features)
             let started = DispatchTime.now()
             let p = try classifier.predictProbabilities(x, threads: threads)
@@ -99,8 +102,16 @@ struct ScoreCommand: ParsableCommand {
         var summary = StreamingScorer.Summary()
         func pass(_ w: AtomicFile.Writer, sorted: Bool) throws {
             read = EventReader.Summary()
-            let scorer = try StreamingScorer(model: classifier, writer: ScoreWriter(out: w, format: format, level: lvl, classes: classifier.classes,
-                                                                                    details: reasons > 0 || book != nil), options: o)
+            // Made when the first events arrive: the model is still loading while the reading starts.
+            var made: StreamingScorer?
+            func scorer() throws -> StreamingScorer {
+                if let made { return made }
+                let classifier = try loading.value()
+                let s = try StreamingScorer(model: classifier, writer: ScoreWriter(out: w, format: format, level: lvl, classes: classifier.classes,
+                                                                                   details: reasons > 0 || book != nil), options: o)
+                made = s
+                return s
+            }
             let progress = Progress(label: "scoring", quiet: output.quiet)
             if sorted {
                 let spill = try DaySpill()
@@ -108,16 +119,19 @@ struct ScoreCommand: ParsableCommand {
                     try spill.add(event)
                     progress.count(spill.events, "events sorted")
                 }
-                try spill.forEachInOrder(reader: reader) { try scorer.add($0, file: "sorted events"); progress.count(scorer.summary.events, "events scored") }
+                try spill.forEachInOrder(reader: reader) { let s = try scorer(); try s.add($0, file: "sorted events"); progress.count(s.summary.events, "events scored") }
             } else {
                 read = try PipelinedReader(reader: reader).forEachTable(paths: input.events) { events, file in
-                    try scorer.add(events, file: file)
-                    progress.count(scorer.summary.events, "events scored")
+                    let s = try scorer()
+                    try s.add(events, file: file)
+                    progress.count(s.summary.events, "events scored")
                 }
             }
-            try scorer.finish()
-            progress.count(scorer.summary.events, "events scored", final: true)
-            summary = scorer.summary
+            let s = try scorer()
+            try s.finish()
+            progress.count(s.summary.events, "events scored", final: true)
+            summary = s.summary
+            UntilExit.keep(s)
         }
         func run(_ w: AtomicFile.Writer) throws {
             if sort { try pass(w, sorted: true); return }

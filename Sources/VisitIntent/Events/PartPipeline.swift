@@ -34,6 +34,7 @@ final class PartPipeline<Batch: EventBatch>: @unchecked Sendable {
     private let pageURLs = PageURLMemo()
     /// Blocks read and not yet fully parsed, at most (their buffers are held).
     private let blocksAhead = 3
+    private let firstBlockBytes = 1 << 20
 
     private let condition = NSCondition()
     private var work: [Part] = []
@@ -99,8 +100,11 @@ final class PartPipeline<Batch: EventBatch>: @unchecked Sendable {
             let base = buffers[buffer].baseAddress!.assumingMemoryBound(to: UInt8.self)
             carry.withUnsafeBufferPointer { c in if let from = c.baseAddress { base.update(from: from, count: c.count) } }
             var held = carry.count
+            // The first block is small: the workers start after a millisecond's read, not after a
+            // whole block's (8 MB into a new buffer, its lines counted: 13 ms with both workers idle).
+            let want = nextSeq == 0 ? min(blockBytes, firstBlockBytes) : blockBytes
             do {
-                let got = try PipelinedReader.read(file, into: UnsafeMutableRawBufferPointer(start: base + held, count: blockBytes), path: path)
+                let got = try PipelinedReader.read(file, into: UnsafeMutableRawBufferPointer(start: base + held, count: want), path: path)
                 atEnd = got == 0
                 held += got
             } catch {
