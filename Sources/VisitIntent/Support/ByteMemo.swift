@@ -41,27 +41,8 @@ struct ByteMemo<Value> {
     /// `key`'s hash, with the seed this memo holds.
     @inline(__always) func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 { Self.hash(key, seed: seed) }
 
-    /// A 64-bit hash of `key`, eight bytes at a time.
-    @inline(__always) static func hash(_ key: UnsafeBufferPointer<UInt8>, seed: UInt64) -> UInt64 {
-        var h: UInt64 = seed ^ UInt64(key.count)
-        var tail: UInt64 = 0
-        // An empty key hashes the same with or without a base address (`""`'s UTF-8 has one,
-        // an empty buffer may not): the pools' code 0 depends on it.
-        if let base = key.baseAddress {
-            let raw = UnsafeRawPointer(base)
-            var i = 0
-            while i + 8 <= key.count {
-                h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
-                h ^= h >> 29
-                i += 8
-            }
-            var shift: UInt64 = 0
-            while i < key.count { tail |= UInt64(base[i]) << shift; shift += 8; i += 1 }
-        }
-        h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
-        h ^= h >> 32
-        return (h ^ seed.byteSwapped) &* 0x9E37_79B9_7F4A_7C15 ^ (h >> 29)
-    }
+    /// `ByteHash.hash`, for the tables that hash the way this memo does.
+    @inline(__always) static func hash(_ key: UnsafeBufferPointer<UInt8>, seed: UInt64) -> UInt64 { ByteHash.hash(key, seed: seed) }
 
     /// The value held for `key`, if any. Read through pointers: the probe loop is
     /// run for every field of every event.

@@ -1,0 +1,34 @@
+/// The byte hash of the memos and string pools (`ByteMemo`, `StringPool`):
+/// 64 bits, seeded, for keys of any length read in place.
+public enum ByteHash {
+    /// A 64-bit hash of `key`, eight bytes at a time. The last one to eight
+    /// bytes are read at once, in words that may overlap those before them
+    /// (a loop over them, a byte a step, mispredicted its exit for every
+    /// length and cost a third of the hashing); the length is in the hash.
+    @inline(__always) public static func hash(_ key: UnsafeBufferPointer<UInt8>, seed: UInt64) -> UInt64 {
+        var h: UInt64 = seed ^ UInt64(key.count)
+        var tail: UInt64 = 0
+        // An empty key hashes the same with or without a base address (`""`'s UTF-8 has one,
+        // an empty buffer may not): the pools' code 0 depends on it.
+        if let base = key.baseAddress, key.count > 0 {
+            let raw = UnsafeRawPointer(base)
+            let n = key.count
+            if n >= 8 {
+                var i = 0
+                while i + 8 < n {
+                    h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+                    h ^= h >> 29
+                    i += 8
+                }
+                tail = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            } else if n >= 4 {
+                tail = UInt64(raw.loadUnaligned(as: UInt32.self)) | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32
+            } else {
+                tail = UInt64(base[0]) | UInt64(base[n >> 1]) << 8 | UInt64(base[n - 1]) << 16
+            }
+        }
+        h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 32
+        return (h ^ seed.byteSwapped) &* 0x9E37_79B9_7F4A_7C15 ^ (h >> 29)
+    }
+}
