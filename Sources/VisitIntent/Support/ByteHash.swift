@@ -31,4 +31,24 @@ public enum ByteHash {
         h ^= h >> 32
         return (h ^ seed.byteSwapped) &* 0x9E37_79B9_7F4A_7C15 ^ (h >> 29)
     }
+
+    /// Whether `count` bytes at `a` and at `b` are equal, read as the hash reads
+    /// them: eight bytes at a time, the last one to eight in overlapping words.
+    @inline(__always) public static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        let x = UnsafeRawPointer(a), y = UnsafeRawPointer(b)
+        if n >= 8 {
+            var i = 0
+            while i + 8 < n {
+                if x.loadUnaligned(fromByteOffset: i, as: UInt64.self) != y.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+                i += 8
+            }
+            return x.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        }
+        if n >= 4 {
+            return x.loadUnaligned(as: UInt32.self) == y.loadUnaligned(as: UInt32.self)
+                && x.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self) == y.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+        }
+        if n == 0 { return true }
+        return a[0] == b[0] && a[n >> 1] == b[n >> 1] && a[n - 1] == b[n - 1]
+    }
 }

@@ -78,18 +78,7 @@ struct ByteMemo<Value> {
 
     /// Whether `count` bytes at `a` and `b` are equal, compared in place
     /// (keys are short: a `memcmp` call cost more than the comparison).
-    @inline(__always) static func same(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-        var i = 0
-        while i + 8 <= count {
-            if UnsafeRawPointer(a + i).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self) { return false }
-            i += 8
-        }
-        while i < count {
-            if a[i] != b[i] { return false }
-            i += 1
-        }
-        return true
-    }
+    @inline(__always) static func same(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool { ByteHash.equal(a, b, count) }
 
     /// Adds `key` (not present) with `value`, emptying the memo first when it is full.
     mutating func insert(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, value: Value) {

@@ -44,4 +44,27 @@ import VisitIntent
         var s = ""
         #expect(s.withUTF8 { ByteHash.hash($0, seed: 42) } == empty)
     }
+
+    /// `equal` tells every one-byte difference, for every length and place of
+    /// the two keys, and finds equal keys equal wherever they lie.
+    @Test func equalSeesEveryByte() {
+        var wrong: [String] = []
+        for n in 0...40 {
+            let key = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 53 &+ 7) }
+            for offset in [0, 3] {
+                var a = [UInt8](repeating: 0x11, count: n + 16), b = [UInt8](repeating: 0x22, count: n + offset + 16)
+                a.replaceSubrange(0..<n, with: key)
+                b.replaceSubrange(offset..<(offset + n), with: key)
+                let same = a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in ByteHash.equal(pa.baseAddress!, pb.baseAddress! + offset, n) } }
+                if !same { wrong.append("length \(n) at +\(offset): equal keys differ") }
+                for i in 0..<n {
+                    b[offset + i] &+= 1
+                    let differs = a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in !ByteHash.equal(pa.baseAddress!, pb.baseAddress! + offset, n) } }
+                    if !differs { wrong.append("length \(n) at +\(offset): byte \(i) unseen") }
+                    b[offset + i] &-= 1
+                }
+            }
+        }
+        #expect(wrong.isEmpty, "\(wrong.prefix(5))")
+    }
 }
