@@ -53,33 +53,40 @@ struct FlatEnsemble: Sendable {
         }
     }
 
-    /// Adds to `scores[t]` (t < `outputs`) the value of each tree `i < count` for
-    /// `row`, tree `i` going to output `i % outputs`, in tree order.
-    @inline(__always)
-    func accumulate(_ row: UnsafePointer<Float>, trees count: Int, outputs: Int, into scores: UnsafeMutablePointer<Double>) {
+    /// Adds to row `r`'s `scores[r * outputs + t]` (t < `outputs`) the value of each
+    /// tree `i < count` for the `rows` rows `stride` floats apart at `x`, tree `i`
+    /// going to output `i % outputs`: tree by tree over the rows, so one tree's
+    /// nodes stay in the first-level cache while all the rows walk it (a row at a
+    /// time through every tree went through the whole ensemble's nodes for each).
+    /// Each row still adds its trees in tree order: the same sums, bit for bit.
+    func accumulate(_ x: UnsafePointer<Float>, rows: Int, stride d: Int, trees count: Int, outputs: Int, into scores: UnsafeMutablePointer<Double>) {
         nodes.withUnsafeBufferPointer { nodes in
             leafValues.withUnsafeBufferPointer { leaves in
                 categoryMasks.withUnsafeBufferPointer { masks in
                     roots.withUnsafeBufferPointer { roots in
                         var t = 0
                         for i in 0..<count {
-                            var at = roots[i]
-                            while at >= 0 {
-                                let n = nodes[Int(at)]
-                                let v = row[Int(n.feature & Self.featureMask)]
-                                let defaultLeft = n.feature & Self.defaultLeftFlag != 0
-                                let goLeft: Bool
-                                if n.feature & Self.categoricalFlag == 0 {
-                                    goLeft = v <= n.threshold || (v.isNaN && defaultLeft)
-                                } else if let code = Int(exactly: v), code >= 0, code < 256 {
-                                    let word = masks[Int(n.threshold.bitPattern) + code >> 6]
-                                    goLeft = (word >> UInt64(code & 63)) & 1 == 1
-                                } else {
-                                    goLeft = defaultLeft  // NaN, or not a category code
+                            let root = roots[i]
+                            for r in 0..<rows {
+                                let row = x + r * d
+                                var at = root
+                                while at >= 0 {
+                                    let n = nodes[Int(at)]
+                                    let v = row[Int(n.feature & Self.featureMask)]
+                                    let defaultLeft = n.feature & Self.defaultLeftFlag != 0
+                                    let goLeft: Bool
+                                    if n.feature & Self.categoricalFlag == 0 {
+                                        goLeft = v <= n.threshold || (v.isNaN && defaultLeft)
+                                    } else if let code = Int(exactly: v), code >= 0, code < 256 {
+                                        let word = masks[Int(n.threshold.bitPattern) + code >> 6]
+                                        goLeft = (word >> UInt64(code & 63)) & 1 == 1
+                                    } else {
+                                        goLeft = defaultLeft  // NaN, or not a category code
+                                    }
+                                    at = goLeft ? n.left : n.right
                                 }
-                                at = goLeft ? n.left : n.right
+                                scores[r * outputs + t] += leaves[Int(~at)]
                             }
-                            scores[t] += leaves[Int(~at)]
                             t += 1
                             if t == outputs { t = 0 }
                         }
