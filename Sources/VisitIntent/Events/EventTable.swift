@@ -47,6 +47,17 @@ public struct EventTable: Sendable {
 
     public var count: Int { time.count }
 
+    /// Makes room for `rows` events in every column: a table filled by appends
+    /// otherwise grows each of its 21 columns by copying (4% of batch scoring).
+    public mutating func reserveCapacity(_ rows: Int) {
+        visitor.reserveCapacity(rows); session.reserveCapacity(rows); time.reserveCapacity(rows); utcOffset.reserveCapacity(rows)
+        kind.reserveCapacity(rows); otherName.reserveCapacity(rows); path.reserveCapacity(rows); host.reserveCapacity(rows)
+        referrerHost.reserveCapacity(rows); device.reserveCapacity(rows); source.reserveCapacity(rows); medium.reserveCapacity(rows)
+        campaign.reserveCapacity(rows); country.reserveCapacity(rows); region.reserveCapacity(rows); gender.reserveCapacity(rows)
+        ageBand.reserveCapacity(rows); consent.reserveCapacity(rows); engagementMs.reserveCapacity(rows); scrollPct.reserveCapacity(rows)
+        searched.reserveCapacity(rows)
+    }
+
     /// Appends a validated record. `visitorPseudonym` replaces the raw id.
     public mutating func append(_ e: RawEvent, visitorPseudonym: String) {
         // Traffic fields are matched by name, so they are lower-cased; visitor attributes keep their spelling.

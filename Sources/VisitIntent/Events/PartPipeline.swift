@@ -17,6 +17,8 @@ final class PartPipeline<Batch: EventBatch>: @unchecked Sendable {
         var buffer: Int
         var bytes: UnsafeBufferPointer<UInt8>
         var firstLine: Int
+        /// Line ends in `bytes`: the rows to make room for.
+        var lines: Int
     }
 
     private struct Parsed {
@@ -139,9 +141,11 @@ final class PartPipeline<Batch: EventBatch>: @unchecked Sendable {
             }
             var parts: [Part] = []
             for k in 0..<(starts.count - 1) {
-                parts.append(Part(seq: nextSeq, buffer: buffer, bytes: UnsafeBufferPointer(rebasing: block[starts[k]..<starts[k + 1]]), firstLine: nextLine))
+                let lines = PipelinedReader.lineEnds(in: block, starts[k]..<starts[k + 1])
+                parts.append(Part(seq: nextSeq, buffer: buffer, bytes: UnsafeBufferPointer(rebasing: block[starts[k]..<starts[k + 1]]), firstLine: nextLine,
+                                  lines: lines))
                 nextSeq += 1
-                nextLine += PipelinedReader.lineEnds(in: block, starts[k]..<starts[k + 1])
+                nextLine += lines
             }
             condition.lock()
             unparsed[buffer] = parts.count
@@ -217,6 +221,7 @@ final class PartPipeline<Batch: EventBatch>: @unchecked Sendable {
             condition.unlock()
             var events = Batch()
             events.share(pageURLs)
+            events.reserve(part.lines + 1)  // + a last line without its line end
             var result = Parsed(events: Batch(), summary: .init(), error: nil)
             do {
                 result.summary = try events.read(bytes: part.bytes, name: path, firstLine: part.firstLine, reader: reader, state: &state)

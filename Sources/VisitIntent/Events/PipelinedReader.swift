@@ -182,6 +182,8 @@ protocol EventBatch {
     mutating func add(_ event: RawEvent)
     /// Parsed URLs shared by the batches of one read.
     mutating func share(_ pageURLs: PageURLMemo)
+    /// Makes room for about `rows` events (a part's line count), so columns do not grow by copies.
+    mutating func reserve(_ rows: Int)
     /// Reads a part of a JSON Lines file (its first line numbered `firstLine`).
     mutating func read(bytes: UnsafeBufferPointer<UInt8>, name: String, firstLine: Int, reader: EventReader, state: inout PartState) throws -> EventReader.Summary
 }
@@ -196,6 +198,7 @@ struct PartState {
 extension Array: EventBatch where Element == RawEvent {
     mutating func add(_ event: RawEvent) { append(event) }
     mutating func share(_ pageURLs: PageURLMemo) {}
+    mutating func reserve(_ rows: Int) { reserveCapacity(rows) }
     mutating func read(bytes: UnsafeBufferPointer<UInt8>, name: String, firstLine: Int, reader: EventReader, state: inout PartState) throws -> EventReader.Summary {
         try reader.forEachEvent(bytes: [UInt8](bytes), name: name, firstLine: firstLine, admission: &state.admission) { append($0) }
     }
@@ -204,6 +207,7 @@ extension Array: EventBatch where Element == RawEvent {
 extension EventTable: EventBatch {
     mutating func add(_ event: RawEvent) { append(event, visitorPseudonym: event.visitorId!) }
     mutating func share(_ pageURLs: PageURLMemo) { self.pageURLs = pageURLs }
+    mutating func reserve(_ rows: Int) { reserveCapacity(rows) }
     /// Lines go straight to the columns (`EventLineDecoder`), the full path taking the others.
     mutating func read(bytes: UnsafeBufferPointer<UInt8>, name: String, firstLine: Int, reader: EventReader, state: inout PartState) throws -> EventReader.Summary {
         try reader.appendJSONLines(bytes: bytes, name: name, firstLine: firstLine, admission: &state.admission, decoder: &state.decoder, into: &self)

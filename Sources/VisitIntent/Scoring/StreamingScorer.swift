@@ -209,6 +209,7 @@ public final class StreamingScorer {
             swap(&scoredUntil, &self.scoredUntil)
         }
         var closed = EventTable(), open = EventTable()
+        closed.reserveCapacity(bufferSlots.count)  // most buffered events are closed at a flush
         var openSlots: [Int32] = []
         var closedSlots: [Int32] = []  // by the closed table's visitor code
         // Buffered rows follow their tables' order: take each table's run of rows at once
