@@ -131,9 +131,13 @@ struct EventLineDecoder {
         var flag = false
     }
 
-    /// Reads `line` into `table` and counts it in `summary`; false (nothing
-    /// changed) when the line must go through the full path.
-    mutating func append(_ line: UnsafeBufferPointer<UInt8>, to table: inout EventTable, summary: inout EventReader.Summary) -> Bool {
+    /// Reads the line at the start of `rest` into `table` and counts it in
+    /// `summary`; returns the line's length (the index of its `\n` in `rest`, or
+    /// `rest.count` when `endsData` and no line end follows), or nil (nothing
+    /// changed) when the line must go through the full path. The scan finds the
+    /// line's end itself: a `memchr` over every line first cost 2.7% of batch scoring.
+    mutating func append(lineAt rest: UnsafeBufferPointer<UInt8>, endsData: Bool, to table: inout EventTable,
+                         summary: inout EventReader.Summary) -> Int? {
         if pool.strings.count > limits.strings || pool.bytes > limits.bytes {
             flush(into: &table)  // pending rows hold codes of the pools about to go
             reset()
@@ -148,8 +152,8 @@ struct EventLineDecoder {
         scratch.removeAll(keepingCapacity: true)
         return withUnsafeTemporaryAllocation(of: Value.self, capacity: 20) { v in
             v.initialize(repeating: Value())
-            guard scan(line, into: v) else { return false }
-            return commit(line, UnsafeBufferPointer(v), to: &table, summary: &summary)
+            guard let end = scan(rest, endsData: endsData, into: v) else { return nil }
+            return commit(rest, UnsafeBufferPointer(v), to: &table, summary: &summary) ? end : nil
         }
     }
 
@@ -162,67 +166,72 @@ struct EventLineDecoder {
 
     // MARK: Scanning
 
-    private static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
+    /// JSON's whitespace but the line feed, which ends the line (a record split over
+    /// lines is the full path's to report).
+    private static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0D }
 
-    /// Scans the object; the canonical fields land in `v` by `CanonicalField` order.
-    private mutating func scan(_ b: UnsafeBufferPointer<UInt8>, into v: UnsafeMutableBufferPointer<Value>) -> Bool {
+    /// Scans the object at the start of `b`; the canonical fields land in `v` by
+    /// `CanonicalField` order. Returns where the line ends (its `\n`, or `b.count`
+    /// when `endsData`) if nothing but blanks follows the object on its line.
+    private mutating func scan(_ b: UnsafeBufferPointer<UInt8>, endsData: Bool, into v: UnsafeMutableBufferPointer<Value>) -> Int? {
         var i = 0
         let n = b.count
         @inline(__always) func skip() { while i < n && Self.isSpace(b[i]) { i += 1 } }
-        guard n > 0, b[0] == UInt8(ascii: "{") else { return false }
+        guard n > 0, b[0] == UInt8(ascii: "{") else { return nil }
         i = 1
         skip()
-        if i < n && b[i] == UInt8(ascii: "}") { return false }  // an empty object lacks the required fields
+        if i < n && b[i] == UInt8(ascii: "}") { return nil }  // an empty object lacks the required fields
         while true {
             skip()
-            guard i < n, b[i] == UInt8(ascii: "\"") else { return false }
+            guard i < n, b[i] == UInt8(ascii: "\"") else { return nil }
             // Keys: plain ASCII only (others go the full path); found sixteen bytes a step.
             var high: Int32 = 0
             let j = i + 1 + cbytescan_string_run(b.baseAddress! + i + 1, n - i - 1, &high)
-            guard high == 0, j < n, b[j] == UInt8(ascii: "\"") else { return false }
+            guard high == 0, j < n, b[j] == UInt8(ascii: "\"") else { return nil }
             let field = fields.field(named: UnsafeBufferPointer(rebasing: b[(i + 1)..<j]), readable: n - i - 1)
             i = j + 1
             skip()
-            guard i < n, b[i] == UInt8(ascii: ":") else { return false }
+            guard i < n, b[i] == UInt8(ascii: ":") else { return nil }
             i += 1
             skip()
-            guard i < n else { return false }
+            guard i < n else { return nil }
             var value = Value()
             switch b[i] {
             case UInt8(ascii: "\""):
-                guard let end = scanString(b, from: i, into: &value) else { return false }
+                guard let end = scanString(b, from: i, into: &value) else { return nil }
                 i = end
             case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
                 let word: StaticString = b[i] == UInt8(ascii: "t") ? "true" : b[i] == UInt8(ascii: "f") ? "false" : "null"
                 let w = word.utf8Start, count = word.utf8CodeUnitCount
-                guard i + count <= n else { return false }
-                for k in 0..<count where b[i + k] != w[k] { return false }
+                guard i + count <= n else { return nil }
+                for k in 0..<count where b[i + k] != w[k] { return nil }
                 value.kind = b[i] == UInt8(ascii: "n") ? .null : .bool
                 value.flag = b[i] == UInt8(ascii: "t")
                 i += count
             case UInt8(ascii: "-"), 48...57:
-                guard let end = scanNumber(b, from: i) else { return false }
+                guard let end = scanNumber(b, from: i) else { return nil }
                 value.kind = .number
                 value.start = i
                 value.count = end - i
                 i = end
             default:
-                return false  // nested objects and arrays, or garbage: the full path
+                return nil  // nested objects and arrays, or garbage: the full path
             }
             if let field {
                 let k = field.ordinal
-                guard v[k].kind == .absent else { return false }  // a repeated key
+                guard v[k].kind == .absent else { return nil }  // a repeated key
                 v[k] = value
             } else if value.kind == .string && value.nonASCII {
-                guard validText(value, b) else { return false }
+                guard validText(value, b) else { return nil }
             }
             skip()
-            guard i < n else { return false }
+            guard i < n else { return nil }
             if b[i] == UInt8(ascii: ",") { i += 1; continue }
-            guard b[i] == UInt8(ascii: "}") else { return false }
+            guard b[i] == UInt8(ascii: "}") else { return nil }
             i += 1
             skip()
-            return i == n
+            if i < n && b[i] == 0x0A { return i }
+            return i == n && endsData ? i : nil
         }
     }
 

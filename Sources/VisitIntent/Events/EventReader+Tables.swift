@@ -15,15 +15,20 @@ extension EventReader {
             guard let base = all.baseAddress else { return }
             var start = 0, line = firstLine
             while start < all.count {
-                let end = memchr(base + start, 0x0A, all.count - start).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? all.count
-                var stop = end
-                if stop > start && all[stop - 1] == 0x0D { stop -= 1 }
-                if stop - start > options.maxLineBytes || !decoder.append(UnsafeBufferPointer(rebasing: all[start..<stop]), to: &table, summary: &summary) {
-                    decoder.flush(into: &table)  // rows before this line go first
-                    summary.merge(try forEachEvent(bytes: Array(all[start..<end]), name: name, firstLine: line, admission: &admission) {
-                        table.append($0, visitorPseudonym: $0.visitorId!)
-                    })
+                // The decoder sees at most the longest line allowed and its line end: a longer
+                // line is declined, and the full path reports it.
+                let bound = min(all.count, start + options.maxLineBytes + 1)
+                if let length = decoder.append(lineAt: UnsafeBufferPointer(rebasing: all[start..<bound]), endsData: all.count - start <= options.maxLineBytes,
+                                               to: &table, summary: &summary) {
+                    start += length + 1
+                    line += 1
+                    continue
                 }
+                let end = memchr(base + start, 0x0A, all.count - start).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? all.count
+                decoder.flush(into: &table)  // rows before this line go first
+                summary.merge(try forEachEvent(bytes: Array(all[start..<end]), name: name, firstLine: line, admission: &admission) {
+                    table.append($0, visitorPseudonym: $0.visitorId!)
+                })
                 start = end + 1
                 line += 1
             }

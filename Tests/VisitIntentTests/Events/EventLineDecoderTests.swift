@@ -92,6 +92,38 @@ import VisitIntentTestSupport
 
     static let base = "\"visitor_id\":\"v1\",\"timestamp\":\"2026-09-01T10:00:00+02:00\""
 
+    /// The decoder finds each line's end in its own scan: lines of exactly the
+    /// longest length allowed and one byte more (with and without a carriage
+    /// return, last in the file or not), blanks after the object, blank lines,
+    /// a record split over two lines and a file without a final line end give
+    /// the full path's rows, counts and errors.
+    @Test func lineEndsFoundByTheScanGiveTheFullPathsResults() throws {
+        let b = Self.base
+        func line(padTo length: Int) -> String {
+            let head = "{\(b),\"event\":\"page_view\",\"url\":\"https://www.clinique.fr/faq\",\"title\":\""
+            return head + String(repeating: "x", count: max(0, length - head.utf8.count - 2)) + "\"}"
+        }
+        let ok = "{\(b),\"event\":\"page_view\",\"url\":\"https://www.clinique.fr/\"}"
+        var options = EventReader.Options()
+        options.maxLineBytes = 300
+        for skip in [false, true] {
+            options.skipInvalid = skip
+            for length in [299, 300, 301] {
+                for ending in ["\n", "\r\n", " \t\r\n", ""] {
+                    for last in [false, true] {
+                        let text = last ? ok + "\n" + line(padTo: length) + ending : line(padTo: length) + ending + (ending.isEmpty ? "\n" : "") + ok + "\n"
+                        try Self.expectSame(text, options: options, "length \(length), ending \(ending.debugDescription), last \(last), skipping \(skip)")
+                    }
+                }
+            }
+            let split = "{\(b),\n\"event\":\"page_view\",\"url\":\"https://www.clinique.fr/\"}"
+            for text in [ok + "\n\n" + ok + "\n", ok + "\n" + split + "\n" + ok + "\n", ok + "\n   \n" + ok, ok + " \n" + ok + "\r\n" + ok,
+                         ok + "\n" + ok + "}\n" + ok + "\n", "\n" + ok + "\n\r\n" + ok] {
+                try Self.expectSame(text, options: options, "\(text.debugDescription), skipping \(skip)")
+            }
+        }
+    }
+
     /// Lines the decoder takes and lines it must hand back, one by one and
     /// all together, with every consent policy and with and without skipping.
     @Test func sameRowsCountsAndErrorsAsTheFullPath() throws {
