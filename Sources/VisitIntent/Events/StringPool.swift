@@ -7,19 +7,19 @@ import Foundation
 /// `Dictionary<String, _>`, which merges canonically equivalent spellings
 /// (NFC and NFD "é") under whichever came first, so that the spelling kept
 /// depended on the order of the input. The table is hand-written open
-/// addressing over `ByteMemo`'s seeded hash: every event's strings are
+/// addressing over the memos' seeded hash (`ByteHash`): every event's strings are
 /// interned two or three times on their way to the scorer, and `String`
 /// hashing and `Dictionary` growth were a tenth of batch scoring.
 public struct StringPool: Sendable {
     public private(set) var strings: [String] = [""]
     /// Hash of each string, by code.
     private var hashes: [UInt64]
-    private let seed = ByteMemo<Int32>.seed
+    private let seed = ByteHash.seed
     /// Code + 1 per slot (0: empty); a power of two, at most half full.
     private var slots: [Int32]
 
     public init() {
-        hashes = [ByteMemo<Int32>.hash(UnsafeBufferPointer(start: nil, count: 0), seed: seed)]
+        hashes = [ByteHash.hash(UnsafeBufferPointer(start: nil, count: 0), seed: seed)]
         slots = [Int32](repeating: 0, count: 64)
         place(0)
     }
@@ -30,7 +30,7 @@ public struct StringPool: Sendable {
     public mutating func intern(_ string: String) -> Int32 {
         var string = string
         let (h, found) = string.withUTF8 { key in
-            let h = ByteMemo<Int32>.hash(key, seed: seed)
+            let h = ByteHash.hash(key, seed: seed)
             return (h, find(key, hash: h))
         }
         if let found { return found }
@@ -44,7 +44,7 @@ public struct StringPool: Sendable {
     /// The code of `string` if it was interned.
     public func code(of string: String) -> Int32? {
         var string = string
-        return string.withUTF8 { find($0, hash: ByteMemo<Int32>.hash($0, seed: seed)) }
+        return string.withUTF8 { find($0, hash: ByteHash.hash($0, seed: seed)) }
     }
 
     public subscript(code: Int32) -> String { strings[Int(code)] }
@@ -60,7 +60,7 @@ public struct StringPool: Sendable {
                 if c < 0 { return nil }
                 if hashes[c] == hash {
                     let same = strings[c].utf8.withContiguousStorageIfAvailable { b in
-                        b.count == key.count && (key.isEmpty || ByteMemo<Int32>.same(b.baseAddress!, key.baseAddress!, key.count))
+                        b.count == key.count && (key.isEmpty || ByteHash.equal(b.baseAddress!, key.baseAddress!, key.count))
                     } ?? strings[c].utf8.elementsEqual(key)
                     if same { return Int32(c) }
                 }

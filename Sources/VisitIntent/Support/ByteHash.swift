@@ -1,6 +1,12 @@
+/// Random per process: it places entries in slots, never changes a result.
+private let processSeed = UInt64.random(in: .min ... .max)
+
 /// The byte hash of the memos and string pools (`ByteMemo`, `StringPool`):
 /// 64 bits, seeded, for keys of any length read in place.
 public enum ByteHash {
+    /// The process's seed (tables keep a copy: reaching the global costs a `swift_once`).
+    public static var seed: UInt64 { processSeed }
+
     /// A 64-bit hash of `key`, eight bytes at a time. The last one to eight
     /// bytes are read at once, in words that may overlap those before them
     /// (a loop over them, a byte a step, mispredicted its exit for every
@@ -33,7 +39,8 @@ public enum ByteHash {
     }
 
     /// Whether `count` bytes at `a` and at `b` are equal, read as the hash reads
-    /// them: eight bytes at a time, the last one to eight in overlapping words.
+    /// them: eight bytes at a time, the last one to eight in overlapping words
+    /// (keys are short: a `memcmp` call cost more than the comparison).
     @inline(__always) public static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         let x = UnsafeRawPointer(a), y = UnsafeRawPointer(b)
         if n >= 8 {

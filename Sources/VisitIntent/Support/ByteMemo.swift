@@ -8,10 +8,8 @@ import Foundation
 ///
 /// Hand-written because it is on the reading hot path: a `String` and a
 /// `Dictionary` lookup per field of every event cost more than parsing. The
-/// hash is seeded per process, as `Hasher` is, so keys chosen by visitors
-/// (cookie ids, URLs) cannot be crafted to collide.
-/// Random per process: it places entries in slots, never changes a result.
-private let byteMemoSeed = UInt64.random(in: .min ... .max)
+/// hash (`ByteHash`) is seeded per process, as `Hasher` is, so keys chosen by
+/// visitors (cookie ids, URLs) cannot be crafted to collide.
 
 struct ByteMemo<Value> {
     /// Where an entry's key lies in the arena, its hash and its value: one
@@ -27,9 +25,7 @@ struct ByteMemo<Value> {
     let limit: Int
     let byteLimit: Int
     /// The process's seed, held here: reaching the global costs a `swift_once` per hash.
-    private let seed = byteMemoSeed
-    /// The seed, for other tables hashing the same way.
-    static var seed: UInt64 { byteMemoSeed }
+    private let seed = ByteHash.seed
 
     init(limit: Int, byteLimit: Int = 32 << 20) {
         self.limit = min(limit, Int(UInt32.max) - 1)
@@ -39,10 +35,7 @@ struct ByteMemo<Value> {
     var count: Int { entries.count }
 
     /// `key`'s hash, with the seed this memo holds.
-    @inline(__always) func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 { Self.hash(key, seed: seed) }
-
-    /// `ByteHash.hash`, for the tables that hash the way this memo does.
-    @inline(__always) static func hash(_ key: UnsafeBufferPointer<UInt8>, seed: UInt64) -> UInt64 { ByteHash.hash(key, seed: seed) }
+    @inline(__always) func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 { ByteHash.hash(key, seed: seed) }
 
     /// The value held for `key`, if any. Read through pointers: the probe loop is
     /// run for every field of every event.
@@ -59,7 +52,7 @@ struct ByteMemo<Value> {
                         if slot & 0xFFFF_FFFF_0000_0000 == tag {
                             let entry = entries[Int(slot & 0xFFFF_FFFF) - 1]
                             if entry.hash == hash && Int(entry.length) == key.count
-                                && (key.isEmpty || Self.same(arena.baseAddress! + Int(entry.start), key.baseAddress!, key.count)) {
+                                && (key.isEmpty || ByteHash.equal(arena.baseAddress! + Int(entry.start), key.baseAddress!, key.count)) {
                                 return entry.value
                             }
                         }
@@ -75,10 +68,6 @@ struct ByteMemo<Value> {
     @inline(__always) func prefetch(hash: UInt64) {
         slots.withUnsafeBufferPointer { s in cprefetch_read(s.baseAddress! + (Int(truncatingIfNeeded: hash) & (s.count - 1))) }
     }
-
-    /// Whether `count` bytes at `a` and `b` are equal, compared in place
-    /// (keys are short: a `memcmp` call cost more than the comparison).
-    @inline(__always) static func same(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool { ByteHash.equal(a, b, count) }
 
     /// Adds `key` (not present) with `value`, emptying the memo first when it is full.
     mutating func insert(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, value: Value) {
