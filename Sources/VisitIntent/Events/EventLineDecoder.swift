@@ -61,7 +61,7 @@ struct EventLineDecoder {
             if c == 0 { return 0 }
             let k = Int(c)
             if tableGenerations[k] == generation { return tableCodes[k] }
-            let t = table.pool.intern(strings[k])
+            let t = unique ? table.pool.intern(strings[k]) : table.pool.intern(c, of: index)  // codes here are `index`'s
             tableCodes[k] = t
             tableGenerations[k] = generation
             return t

@@ -12,7 +12,7 @@ extension EventTable {
             if c == StringPool.empty { return c }
             let known = remap[Int(c)]
             if known >= 0 { return known }
-            let mine = pool.intern(source.pool[c])
+            let mine = pool.intern(c, of: source.pool)
             remap[Int(c)] = mine
             return mine
         }
@@ -48,7 +48,7 @@ extension EventTable {
         if rows.isEmpty { return }
         remap.withUnsafeMutableBufferPointer { remap in
             @inline(__always) func intern(_ c: Int32) {
-                if remap[Int(c)] < 0 { remap[Int(c)] = pool.intern(source.pool[c]) }
+                if remap[Int(c)] < 0 { remap[Int(c)] = pool.intern(c, of: source.pool) }
             }
             // Spelled out: a loop over an array of the columns retained and released each column per row.
             for r32 in rows {

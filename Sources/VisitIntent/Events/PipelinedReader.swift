@@ -207,7 +207,10 @@ extension Array: EventBatch where Element == RawEvent {
 extension EventTable: EventBatch {
     mutating func add(_ event: RawEvent) { append(event, visitorPseudonym: event.visitorId!) }
     mutating func share(_ pageURLs: PageURLMemo) { self.pageURLs = pageURLs }
-    mutating func reserve(_ rows: Int) { reserveCapacity(rows) }
+    mutating func reserve(_ rows: Int) {
+        reserveCapacity(rows)
+        pool.reserveCapacity(rows / 2)  // ids: about one new visitor or session every other event
+    }
     /// Lines go straight to the columns (`EventLineDecoder`), the full path taking the others.
     mutating func read(bytes: UnsafeBufferPointer<UInt8>, name: String, firstLine: Int, reader: EventReader, state: inout PartState) throws -> EventReader.Summary {
         try reader.appendJSONLines(bytes: bytes, name: name, firstLine: firstLine, admission: &state.admission, decoder: &state.decoder, into: &self)

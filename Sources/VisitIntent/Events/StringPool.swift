@@ -34,6 +34,32 @@ public struct StringPool: Sendable {
             return (h, find(key, hash: h))
         }
         if let found { return found }
+        return add(string, hash: h)
+    }
+
+    /// `intern(source[code])`, with the hash `source` already holds: strings
+    /// go from the reading threads' pools to the scorer's, and a pseudonym's
+    /// 32 bytes were hashed again at each step.
+    public mutating func intern(_ code: Int32, of source: StringPool) -> Int32 {
+        var string = source.strings[Int(code)]
+        let h = source.hashes[Int(code)]
+        if let found = string.withUTF8({ find($0, hash: h) }) { return found }
+        return add(string, hash: h)
+    }
+
+    /// Makes room for `count` strings in all, so the table does not grow by rehashing.
+    public mutating func reserveCapacity(_ count: Int) {
+        strings.reserveCapacity(count)
+        hashes.reserveCapacity(count)
+        var size = slots.count
+        while size < 2 * count { size *= 2 }
+        if size > slots.count {
+            slots = [Int32](repeating: 0, count: size)
+            for c in strings.indices { place(c) }
+        }
+    }
+
+    private mutating func add(_ string: String, hash h: UInt64) -> Int32 {
         let code = Int32(strings.count)
         strings.append(string)
         hashes.append(h)

@@ -127,7 +127,7 @@ public final class StreamingScorer {
             let code = Int(table.visitor[r]), t = table.time[r]
             state.events += 1
             if slotOf[code] < 0 {
-                let slot = state.slots.intern(table.pool[Int32(code)]) - 1
+                let slot = state.slots.intern(Int32(code), of: table.pool) - 1
                 slotOf[code] = slot
                 if Int(slot) == state.lastSeen.count {
                     state.lastSeen.append(.min)
@@ -210,6 +210,7 @@ public final class StreamingScorer {
         }
         var closed = EventTable(), open = EventTable()
         closed.reserveCapacity(bufferSlots.count)  // most buffered events are closed at a flush
+        closed.pool.reserveCapacity(bufferSlots.count / 2)  // and most of its strings are ids
         var openSlots: [Int32] = []
         var closedSlots: [Int32] = []  // by the closed table's visitor code
         // Buffered rows follow their tables' order: take each table's run of rows at once

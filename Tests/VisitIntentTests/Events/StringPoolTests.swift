@@ -23,4 +23,32 @@ import VisitIntent
         let codes = (0..<5_000).map { pool.intern("s\($0)") }
         #expect((0..<5_000).allSatisfy { pool.code(of: "s\($0)") == codes[$0] })
     }
+
+    /// Interning another pool's string by its code (with the hash that pool
+    /// holds) gives what interning the string itself gives: the same code for
+    /// one already present, the next code for a new one, the empty string 0.
+    /// A wrong hash would file the string where `code(of:)` never looks.
+    @Test func internFromAnotherPoolMatchesInterningTheString() {
+        var source = StringPool(), a = StringPool(), b = StringPool()
+        let words = (0..<3_000).map { "w\($0 % 1_700)-\(String(repeating: "x", count: $0 % 40))" } + ["", "Rh\u{F4}ne", "Rho\u{302}ne"]
+        let sourceCodes = words.map { source.intern($0) }
+        _ = a.intern("w7-xxxxxxx"); _ = b.intern("w7-xxxxxxx")  // one already present in both
+        for (word, code) in zip(words, sourceCodes) {
+            #expect(a.intern(code, of: source) == b.intern(word))
+        }
+        #expect(a.strings == b.strings)
+        #expect(words.allSatisfy { a.code(of: $0) == b.code(of: $0) && a.code(of: $0) != nil })
+    }
+
+    /// Reserving room before, between and after interning keeps every code.
+    @Test func reservingKeepsCodes() {
+        var pool = StringPool()
+        let first = (0..<100).map { pool.intern("a\($0)") }
+        pool.reserveCapacity(10_000)
+        let second = (0..<10_000).map { pool.intern("b\($0)") }
+        pool.reserveCapacity(5)  // smaller than held: nothing changes
+        #expect((0..<100).allSatisfy { pool.code(of: "a\($0)") == first[$0] && pool.intern("a\($0)") == first[$0] })
+        #expect((0..<10_000).allSatisfy { pool.code(of: "b\($0)") == second[$0] })
+        #expect(pool.strings.count == 10_101)
+    }
 }
