@@ -41,6 +41,7 @@ public struct StringPool: Sendable {
     /// go from the reading threads' pools to the scorer's, and a pseudonym's
     /// 32 bytes were hashed again at each step.
     public mutating func intern(_ code: Int32, of source: StringPool) -> Int32 {
+        assert(source.seed == seed, "pools hash with the process's one seed")
         var string = source.strings[Int(code)]
         let h = source.hashes[Int(code)]
         if let found = string.withUTF8({ find($0, hash: h) }) { return found }
