@@ -14,7 +14,7 @@ import Foundation
 /// (`t(0) = 0`); a missing value standardises to 0, so it adds back its
 /// column's share of the constant. Summed in Double, columns in order: a
 /// row's logits never depend on the other rows of its batch.
-struct FoldedLogits {
+struct FoldedLogits: Equatable, Sendable {
     let columns: Int
     let logits: Int
     /// `w[c][j] / σⱼ`, by column then logit.

@@ -23,6 +23,9 @@ public struct LogisticRegressionModel: Classifier, Codable, Equatable {
     public var training: TrainingRecord?
     public var validation: ValidationSummary?
     public var calibration: Calibration?
+    /// The weights with the standardisation folded in, built once: the service
+    /// predicts one session at a time, and folding per call was 1.7% of its CPU.
+    let folded: FoldedLogits
 
     init(classes: [String], featureSpec: FeatureSpec?, featureColumns: [FeatureColumn], oneHot: OneHotEncoder? = nil, standardizer: Standardizer,
          weights: [[Double]], intercepts: [Double], configuration: LogisticRegressionConfiguration, solverUsed: LogisticRegressionConfiguration.Solver) {
@@ -35,6 +38,7 @@ public struct LogisticRegressionModel: Classifier, Codable, Equatable {
         self.intercepts = intercepts
         self.configuration = configuration
         self.solverUsed = solverUsed
+        self.folded = FoldedLogits(weights: weights, intercepts: intercepts, standardizer: standardizer)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -82,6 +86,7 @@ public struct LogisticRegressionModel: Classifier, Codable, Equatable {
               standardizer.scales.allSatisfy({ $0.isFinite && $0 > 0 }) else {
             throw ModelFileError.invalid("the logistic model has non-finite parameters or a zero scale")
         }
+        folded = FoldedLogits(weights: weights, intercepts: intercepts, standardizer: standardizer)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -111,7 +116,7 @@ public struct LogisticRegressionModel: Classifier, Codable, Equatable {
         // Each row's logits are computed on their own, in a fixed order, so a session's
         // score never depends on which other sessions share its batch (streaming equals
         // in-memory scoring).
-        let logits = FoldedLogits(weights: weights, intercepts: intercepts, standardizer: standardizer)
+        let logits = folded
         var out = Matrix<Double>(rows: n, columns: k)
         let block = 4096
         let blocks = (n + block - 1) / block
