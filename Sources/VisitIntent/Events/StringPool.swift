@@ -54,17 +54,14 @@ public struct StringPool: Sendable {
         hashes.reserveCapacity(count)
         var size = slots.count
         while size < 2 * count { size *= 2 }
-        if size > slots.count {
-            slots = [Int32](repeating: 0, count: size)
-            for c in strings.indices { place(c) }
-        }
+        if size > slots.count { rehash(slots: size) }
     }
 
     private mutating func add(_ string: String, hash h: UInt64) -> Int32 {
         let code = Int32(strings.count)
         strings.append(string)
         hashes.append(h)
-        if strings.count * 2 > slots.count { grow() } else { place(Int(code)) }
+        if strings.count * 2 > slots.count { rehash(slots: slots.count * 2) } else { place(Int(code)) }
         return code
     }
 
@@ -96,8 +93,9 @@ public struct StringPool: Sendable {
         }
     }
 
-    private mutating func grow() {
-        slots = [Int32](repeating: 0, count: slots.count * 2)
+    /// A table of `size` slots (a power of two) holding every string again.
+    private mutating func rehash(slots size: Int) {
+        slots = [Int32](repeating: 0, count: size)
         for c in strings.indices { place(c) }
     }
 
