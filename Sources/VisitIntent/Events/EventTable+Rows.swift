@@ -47,16 +47,23 @@ extension EventTable {
     public mutating func append(rows: UnsafeBufferPointer<Int32>, of source: EventTable, remap: inout [Int32]) {
         if rows.isEmpty { return }
         remap.withUnsafeMutableBufferPointer { remap in
-            @inline(__always) func intern(_ c: Int32) {
-                if remap[Int(c)] < 0 { remap[Int(c)] = pool.intern(c, of: source.pool) }
+            // The codes met first are listed in row and field order, then interned in that
+            // order all at once, so the pool's look-ups overlap their cache misses.
+            var fresh: [Int32] = []
+            @inline(__always) func note(_ c: Int32) {
+                if remap[Int(c)] == -1 { remap[Int(c)] = -2; fresh.append(c) }
             }
             // Spelled out: a loop over an array of the columns retained and released each column per row.
             for r32 in rows {
                 let r = Int(r32)
-                intern(source.visitor[r]); intern(source.session[r]); intern(source.otherName[r]); intern(source.path[r])
-                intern(source.host[r]); intern(source.referrerHost[r]); intern(source.source[r]); intern(source.medium[r])
-                intern(source.campaign[r]); intern(source.country[r]); intern(source.region[r]); intern(source.gender[r])
-                intern(source.ageBand[r])
+                note(source.visitor[r]); note(source.session[r]); note(source.otherName[r]); note(source.path[r])
+                note(source.host[r]); note(source.referrerHost[r]); note(source.source[r]); note(source.medium[r])
+                note(source.campaign[r]); note(source.country[r]); note(source.region[r]); note(source.gender[r])
+                note(source.ageBand[r])
+            }
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: fresh.count) { codes in
+                fresh.withUnsafeBufferPointer { pool.intern($0, of: source.pool, into: codes) }
+                for (k, c) in fresh.enumerated() { remap[Int(c)] = codes[k] }
             }
         }
         // Each column gathered into a scratch buffer, then appended at once (an `append` per

@@ -51,4 +51,21 @@ import VisitIntent
         #expect((0..<10_000).allSatisfy { pool.code(of: "b\($0)") == second[$0] })
         #expect(pool.strings.count == 10_101)
     }
+
+    /// Interning a batch of another pool's codes (the look-ups prefetched
+    /// ahead) gives the codes and the pool of interning them one by one, in
+    /// order: repeats within the batch, strings already present, the empty
+    /// string, and a batch long enough to grow the table while it is interned.
+    @Test func batchInterningMatchesOneByOne() {
+        var source = StringPool(), batched = StringPool(), single = StringPool()
+        let words = (0..<20_000).map { "v\($0 % 7_919)-\($0 % 3)" } + ["", "Rh\u{F4}ne", "Rho\u{302}ne", "v5-2"]
+        let codes = words.map { source.intern($0) }
+        for present in ["v11-2", "zzz"] { _ = batched.intern(present); _ = single.intern(present) }
+        var out = [Int32](repeating: -1, count: codes.count)
+        codes.withUnsafeBufferPointer { c in out.withUnsafeMutableBufferPointer { batched.intern(c, of: source, into: $0) } }
+        let expected = codes.map { single.intern($0, of: source) }
+        #expect(out == expected)
+        #expect(batched.strings == single.strings)
+        #expect(words.allSatisfy { batched.code(of: $0) == single.code(of: $0) })
+    }
 }
