@@ -1,3 +1,4 @@
+import CPrefetch
 import Foundation
 
 /// Scores events of any size with memory bounded by the visitors still
@@ -118,23 +119,41 @@ public final class StreamingScorer {
         if pending.count > 0 && table.count > 0 { try addPending() }  // events added one by one come first
         var tableIndex = Int32(tables.count)
         tables.append(table)
-        var slotOf = [Int32](repeating: -1, count: table.pool.strings.count)
         // The per-event state is moved into locals for the loop (and back around a flush):
         // as a class's properties, every access was checked for exclusivity at run time.
         var state = takeState()
         defer { putState(state) }
+        // Visitors get their slots first, in order of first event, all at once (so the
+        // look-ups' cache misses overlap): the same slots as one by one in the loop.
+        var slotOf = [Int32](repeating: -1, count: table.pool.strings.count)
+        var visitors: [Int32] = []
+        for code in table.visitor where slotOf[Int(code)] < 0 {
+            slotOf[Int(code)] = 0
+            visitors.append(code)
+        }
+        var slotCodes = [Int32](repeating: 0, count: visitors.count)
+        visitors.withUnsafeBufferPointer { v in
+            slotCodes.withUnsafeMutableBufferPointer { state.slots.intern(v, of: table.pool, into: $0) }
+        }
+        for (code, slotCode) in zip(visitors, slotCodes) {
+            let slot = slotCode - 1
+            slotOf[Int(code)] = slot
+            if Int(slot) == state.lastSeen.count {
+                state.lastSeen.append(.min)
+                state.scoredUntil.append(.min)
+            }
+        }
         for r in 0..<table.count {
             let code = Int(table.visitor[r]), t = table.time[r]
             state.events += 1
-            if slotOf[code] < 0 {
-                let slot = state.slots.intern(Int32(code), of: table.pool) - 1
-                slotOf[code] = slot
-                if Int(slot) == state.lastSeen.count {
-                    state.lastSeen.append(.min)
-                    state.scoredUntil.append(.min)
-                }
-            }
             let slot = Int(slotOf[code])
+            // The per-slot times of a visitor met a few rows ahead are loaded now: with every
+            // visitor's slot, the arrays outgrow the caches, and these loads were half the loop.
+            if r + 16 < table.count {
+                let ahead = Int(slotOf[Int(table.visitor[r + 16])])
+                state.scoredUntil.withUnsafeBufferPointer { cprefetch_read($0.baseAddress! + ahead) }
+                state.lastSeen.withUnsafeBufferPointer { cprefetch_read($0.baseAddress! + ahead) }
+            }
             // An event of an already-scored visitor within the timeout of its last scored session
             // belongs to that session: the input is out of order, and scoring on would split it.
             if state.scoredUntil[slot] != .min, t <= state.scoredUntil[slot] + timeoutMs, state.lastSeen[slot] == .min {
