@@ -103,6 +103,7 @@ struct EventLineDecoder {
     private var searches = ByteMemo<Bool>(limit: 10_000)              // non-empty once redacted
     private var texts = ByteMemo<Bool>(limit: 100_000)                // other non-ASCII strings: valid UTF-8?
 
+    private var dates = Timestamp.DateMemo()
     /// Decoded escaped strings of the current line.
     private var scratch: [UInt8] = []
     private let fields = CanonicalField.Lookup.shared
@@ -369,8 +370,8 @@ struct EventLineDecoder {
     /// `key` looked up in `memo`; on a miss, `make` computes the value from the
     /// key's text (nil, or text that is not UTF-8: decline the line).
     @inline(__always) private static func lookup<V>(_ memo: inout ByteMemo<V>, _ key: UnsafeBufferPointer<UInt8>, _ pool: inout Strings,
-                                                     _ make: (inout Strings, String) -> V?) -> V? {
-        let h = memo.hash(key)
+                                                     hash: UInt64? = nil, _ make: (inout Strings, String) -> V?) -> V? {
+        let h = hash ?? memo.hash(key)
         if let known = memo.find(key, hash: h) { return known }
         guard let text = String(validating: key, as: UTF8.self), let made = make(&pool, text) else { return nil }
         memo.insert(key, hash: h, value: made)
@@ -405,9 +406,9 @@ struct EventLineDecoder {
     /// `derivedKey(text)`, which holds all that `make` depends on (nil: none
     /// does), so values differing only where `make` does not look are made once.
     @inline(__always) private static func lookup<V>(_ memo: inout ByteMemo<V>, _ key: UnsafeBufferPointer<UInt8>, _ pool: inout Strings,
-                                                     derived: inout ByteMemo<V>, _ derivedKey: (String) -> [UInt8]?,
+                                                     hash: UInt64? = nil, derived: inout ByteMemo<V>, _ derivedKey: (String) -> [UInt8]?,
                                                      _ make: (inout Strings, String) -> V) -> V? {
-        lookup(&memo, key, &pool) { pool, text in
+        lookup(&memo, key, &pool, hash: hash) { pool, text in
             guard let k = derivedKey(text) else { return make(&pool, text) }
             return k.withUnsafeBufferPointer { k in
                 let h = derived.hash(k)
@@ -491,7 +492,14 @@ struct EventLineDecoder {
             return h
         }
         let visitorHash = idHash(visitor), sessionHash = idHash(session)
-        guard let time = Timestamp.parse(UnsafeBufferPointer(rebasing: line[stamp.start..<(stamp.start + stamp.count)])) else { return false }
+        // The page memo too is large (click ids make URLs seen once): its slot is loaded early as well.
+        var urlHash: UInt64? = nil
+        if case let u = at(.url), u.kind == .string && !u.escaped {
+            let h = pages.hash(UnsafeBufferPointer(rebasing: line[u.start..<(u.start + u.count)]))
+            pages.prefetch(hash: h)
+            urlHash = h
+        }
+        guard let time = Timestamp.parse(UnsafeBufferPointer(rebasing: line[stamp.start..<(stamp.start + stamp.count)]), memo: &dates) else { return false }
 
         // Optional fields: absent or null, or the one JSON type each takes.
         func text(_ f: CanonicalField) -> Value? {
@@ -569,7 +577,7 @@ struct EventLineDecoder {
             }
             var page = Page(path: 0, host: 0, source: 0, medium: 0, campaign: 0, present: false)
             if url.kind == .string {
-                guard let p = Self.lookup(&pages, key(url), &pool, derived: &redactedPages, Self.campaignKey, Self.makePage) else { return nil }
+                guard let p = Self.lookup(&pages, key(url), &pool, hash: urlHash, derived: &redactedPages, Self.campaignKey, Self.makePage) else { return nil }
                 page = p
             }
             r.path = page.path

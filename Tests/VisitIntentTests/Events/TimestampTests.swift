@@ -43,4 +43,23 @@ import VisitIntent
         #expect(t.rfc3339 == text)
         #expect(Timestamp.parse(t.rfc3339.utf8) == t)
     }
+
+    /// The decoder keeps the last date it read (`DateMemo`): timestamps read in
+    /// a row through the memo give exactly what each gives alone, whether the
+    /// date repeats, differs only in its last digit or its year, or repeats
+    /// with a bad time, and a bad date (Feb 29 of a common year) never enters it.
+    @Test func dateMemoGivesWhatEachTimestampGivesAlone() {
+        let stamps = ["2026-09-01T00:15:14.135+02:00", "2026-09-01T23:59:59Z", "2026-09-02T00:00:00Z", "2026-09-01T25:00:00Z",
+                      "2026-09-01t08:00:00-0130", "2024-02-29T12:00:00Z", "2025-02-29T12:00:00Z", "2025-02-29T12:00:00Z",
+                      "2024-02-29 12:00:00+01:00", "2124-02-29T12:00:00Z", "2026-09-01T00:00:00", "1767225600000",
+                      "2026-09-01T00:00:00Z", "2026-09-11T00:00:00Z", "2026-09-1X", "2026-09-01T00:00:60.5Z"]
+        var memo = Timestamp.DateMemo()
+        for s in stamps + stamps.reversed() {
+            let alone = Timestamp.parse(Array(s.utf8))
+            let viaMemo = Array(s.utf8).withUnsafeBufferPointer { Timestamp.parse($0, memo: &memo) }
+            #expect(viaMemo == alone, "\(s)")
+        }
+        #expect(Timestamp.parse(Array("2025-02-29T12:00:00Z".utf8)) == nil)
+        #expect(Timestamp.parse(Array("2026-09-02T00:00:00Z".utf8))?.epochMilliseconds == 1_788_307_200_000)
+    }
 }
