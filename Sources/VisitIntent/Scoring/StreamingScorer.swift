@@ -244,6 +244,9 @@ public final class StreamingScorer {
             closedRowSlots.removeAll(keepingCapacity: true)
             while k < bufferSlots.count && Int(bufferTable[k]) == t {
                 let slot = bufferSlots[k]
+                if k + 16 < bufferSlots.count {  // as in `add`: a later event's visitor time, loaded now
+                    lastSeen.withUnsafeBufferPointer { cprefetch_read($0.baseAddress! + Int(bufferSlots[k + 16])) }
+                }
                 if lastSeen[Int(slot)] < cutoff {
                     closedRows.append(bufferRow[k])
                     closedRowSlots.append(slot)
@@ -356,6 +359,11 @@ extension StreamingScorer {
             for i in 0..<s.count {  // sessions are in start order
                 let slot = Int(visitorSlots[Int(s.visitor[i])])
                 if slot >= history.count { history.append(contentsOf: repeatElement(History(), count: slot + 1 - history.count)) }
+                // The history of a visitor a few sessions on is loaded now (a cache miss per session otherwise).
+                if i + 8 < s.count {
+                    let ahead = Int(visitorSlots[Int(s.visitor[i + 8])])
+                    if ahead < history.count { history.withUnsafeBufferPointer { cprefetch_read($0.baseAddress! + ahead) } }
+                }
                 let t = s.start[i]
                 // In place: a copy out of the array and back copied `starts` every session.
                 history.withUnsafeMutableBufferPointer { all in
