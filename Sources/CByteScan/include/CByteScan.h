@@ -13,9 +13,10 @@
 /// or `n` when there is none; `*high` is set to 1 when a byte ≥ 0x80 comes
 /// before that index (the caller then checks UTF-8). Sixteen bytes a step
 /// with SSE2 (every x86-64 has it), eight in a word elsewhere; `static inline`
-/// so that Swift inlines it into the decoder's loop: Swift's own `SIMD16`
+/// and always inlined, so that Swift puts it into the decoder's loop (once that loop
+/// grew, LLVM stopped inlining it and it cost a call per string): Swift's own `SIMD16`
 /// comparisons were not.
-static inline size_t cbytescan_string_run(const uint8_t *p, size_t n, int *high) {
+__attribute__((always_inline)) static inline size_t cbytescan_string_run(const uint8_t *p, size_t n, int *high) {
     size_t i = 0;
 #if defined(__SSE2__)
     const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), control = _mm_set1_epi8(0x1F);

@@ -199,7 +199,8 @@ struct EventLineDecoder {
             var value = Value()
             switch b[i] {
             case UInt8(ascii: "\""):
-                guard let end = scanString(b, from: i, into: &value) else { return nil }
+                guard let (end, string) = scanString(b, from: i) else { return nil }
+                value = string
                 i = end
             case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
                 let word: StaticString = b[i] == UInt8(ascii: "t") ? "true" : b[i] == UInt8(ascii: "f") ? "false" : "null"
@@ -237,8 +238,11 @@ struct EventLineDecoder {
     }
 
     /// A string at `start` (its opening quote); escapes are decoded into
-    /// `scratch`. Returns the index after the closing quote, or nil.
-    private mutating func scanString(_ b: UnsafeBufferPointer<UInt8>, from start: Int, into value: inout Value) -> Int? {
+    /// `scratch`. Returns the index after the closing quote and the value, or nil.
+    /// Inlined, and the value returned rather than written through `inout`: a value in
+    /// memory, stored a field at a time and copied whole into its slot, stalled the
+    /// copy (a failed store-to-load forwarding) at every key of every line.
+    @inline(__always) private mutating func scanString(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> (Int, Value)? {
         var i = start + 1
         let n = b.count
         var high = false
@@ -251,21 +255,22 @@ struct EventLineDecoder {
         while i < n {
             let c = b[i]
             if c == UInt8(ascii: "\"") { break }
-            if c == UInt8(ascii: "\\") { return scanEscapedString(b, from: start, into: &value) }
+            if c == UInt8(ascii: "\\") { return scanEscapedString(b, from: start) }
             if c < 0x20 { return nil }
             if c >= 0x80 { high = true }
             i += 1
         }
         guard i < n else { return nil }
+        var value = Value()
         value.kind = .string
         value.start = start + 1
         value.count = i - start - 1
         value.nonASCII = high
-        return i + 1
+        return (i + 1, value)
     }
 
     /// The same for a string with escapes: decoded into `scratch` (surrogate pairs joined; lone ones refused).
-    private mutating func scanEscapedString(_ b: UnsafeBufferPointer<UInt8>, from start: Int, into value: inout Value) -> Int? {
+    private mutating func scanEscapedString(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> (Int, Value)? {
         let first = scratch.count
         var i = start + 1
         let n = b.count
@@ -316,12 +321,13 @@ struct EventLineDecoder {
             }
         }
         guard i < n else { return nil }
+        var value = Value()
         value.kind = .string
         value.escaped = true
         value.start = first
         value.count = scratch.count - first
         value.nonASCII = high  // raw non-ASCII bytes still need checking; decoded escapes are valid
-        return i + 1
+        return (i + 1, value)
     }
 
     /// A JSON number's end, with the grammar the full parser checks.
