@@ -6,14 +6,17 @@ extension EventReader {
     /// and alone through the full path otherwise (blank lines, a byte-order
     /// mark, any error, anything unusual), so events, errors, skip counts and
     /// consent counts are those of `forEachEvent(bytes:)`. Line numbers in
-    /// errors start at `firstLine`.
+    /// errors start at `firstLine`; `lines` is set to the lines read (the line
+    /// ends, and a last line without one).
     func appendJSONLines(bytes all: UnsafeBufferPointer<UInt8>, name: String, firstLine: Int, admission: inout Admission, decoder: inout EventLineDecoder,
-                         into table: inout EventTable) throws -> Summary {
+                         into table: inout EventTable, lines: inout Int) throws -> Summary {
         var summary = Summary()
         decoder.startTable()
+        var line = firstLine
+        defer { lines = line - firstLine }
         try {
             guard let base = all.baseAddress else { return }
-            var start = 0, line = firstLine
+            var start = 0
             while start < all.count {
                 // The decoder sees at most the longest line allowed and its line end: a longer
                 // line is declined, and the full path reports it.

@@ -33,6 +33,13 @@ public struct InputError: Error, CustomStringConvertible, Equatable, Sendable {
         self.detail = detail
     }
 
+    /// The same error `offset` lines further down its file (nothing changes without a line).
+    public func shiftingLine(by offset: Int) -> InputError {
+        var moved = self
+        moved.line = line.map { $0 + offset }
+        return moved
+    }
+
     public var description: String {
         var location = file
         if let line { location += ":\(line)" }

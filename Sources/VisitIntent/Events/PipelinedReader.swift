@@ -184,8 +184,10 @@ protocol EventBatch {
     mutating func share(_ pageURLs: PageURLMemo)
     /// Makes room for about `rows` events (a part's line count), so columns do not grow by copies.
     mutating func reserve(_ rows: Int)
-    /// Reads a part of a JSON Lines file (its first line numbered `firstLine`).
-    mutating func read(bytes: UnsafeBufferPointer<UInt8>, name: String, firstLine: Int, reader: EventReader, state: inout PartState) throws -> EventReader.Summary
+    /// Reads a part of a JSON Lines file (its first line numbered `firstLine`);
+    /// `lines` is set to its line ends (or its lines, when the last has none).
+    mutating func read(bytes: UnsafeBufferPointer<UInt8>, name: String, firstLine: Int, reader: EventReader, state: inout PartState,
+                       lines: inout Int) throws -> EventReader.Summary
 }
 
 /// What a reading thread keeps from one part of a file to the next: memos
@@ -199,8 +201,10 @@ extension Array: EventBatch where Element == RawEvent {
     mutating func add(_ event: RawEvent) { append(event) }
     mutating func share(_ pageURLs: PageURLMemo) {}
     mutating func reserve(_ rows: Int) { reserveCapacity(rows) }
-    mutating func read(bytes: UnsafeBufferPointer<UInt8>, name: String, firstLine: Int, reader: EventReader, state: inout PartState) throws -> EventReader.Summary {
-        try reader.forEachEvent(bytes: [UInt8](bytes), name: name, firstLine: firstLine, admission: &state.admission) { append($0) }
+    mutating func read(bytes: UnsafeBufferPointer<UInt8>, name: String, firstLine: Int, reader: EventReader, state: inout PartState,
+                       lines: inout Int) throws -> EventReader.Summary {
+        lines = PipelinedReader.lineEnds(in: bytes, 0..<bytes.count)  // not the scorer's path: counted apart
+        return try reader.forEachEvent(bytes: [UInt8](bytes), name: name, firstLine: firstLine, admission: &state.admission) { append($0) }
     }
 }
 
@@ -212,7 +216,9 @@ extension EventTable: EventBatch {
         pool.reserveCapacity(rows / 2)  // ids: about one new visitor or session every other event
     }
     /// Lines go straight to the columns (`EventLineDecoder`), the full path taking the others.
-    mutating func read(bytes: UnsafeBufferPointer<UInt8>, name: String, firstLine: Int, reader: EventReader, state: inout PartState) throws -> EventReader.Summary {
-        try reader.appendJSONLines(bytes: bytes, name: name, firstLine: firstLine, admission: &state.admission, decoder: &state.decoder, into: &self)
+    mutating func read(bytes: UnsafeBufferPointer<UInt8>, name: String, firstLine: Int, reader: EventReader, state: inout PartState,
+                       lines: inout Int) throws -> EventReader.Summary {
+        try reader.appendJSONLines(bytes: bytes, name: name, firstLine: firstLine, admission: &state.admission, decoder: &state.decoder, into: &self,
+                                   lines: &lines)
     }
 }

@@ -69,7 +69,55 @@ import VisitIntentTestSupport
         let skipping = EventReader(options: options, pseudonymizer: TestSupport.key)
         let s1 = try skipping.forEachEvent(path: path) { _ in }
         let s2 = try pipelined(skipping).forEachEvent(paths: [path]) { _, _ in }
-        #expect(s1.kept == 2999 && s2.kept == 2999 && s2.skipped.counts == s1.skipped.counts)
+        #expect(s1.kept == 2999 && s2.kept == 2999 && s2.skipped == s1.skipped)
+    }
+
+    /// Parts number their lines only when they are delivered: skip reports and
+    /// errors still name the file's own lines, whatever the parts, for both the
+    /// event and the table paths. The file has bad records of several kinds
+    /// (two of one kind: the first is the example), blank lines, and a
+    /// byte-order mark at line 1 (taken) and at line 777 (an error, as in the
+    /// plain reader: blocks smaller than a line make it the first line of a part,
+    /// which the worker must not take for the file's first line).
+    @Test func skipExamplesAndErrorsNameTheFilesLines() throws {
+        var lines: [String] = []
+        for i in 1...3000 {
+            var line = "{\"visitor_id\":\"v\(i % 37)\",\"timestamp\":\"2026-11-30T10:\(String(format: "%02d", (i / 60) % 60)):\(String(format: "%02d", i % 60))Z\",\"event\":\"page_view\",\"url\":\"https://www.clinique.fr/p\(i % 11)\"}"
+            switch i {
+            case 1, 777: line = "\u{FEFF}" + line
+            case 1500, 1501: line = "  "
+            case 2000, 2999: line = line.replacingOccurrences(of: "2026-11-30T", with: "yesterday ")
+            case 2600: line = "{\"visitor_id\":"
+            default: break
+            }
+            lines.append(line)
+        }
+        let path = TestSupport.temporaryDirectory("pipe-lines") + "/events.jsonl"
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        var options = EventReader.Options()
+        options.skipInvalid = true
+        let skipping = EventReader(options: options, pseudonymizer: TestSupport.key)
+        let plain = try skipping.forEachEvent(path: path) { _ in }
+        #expect(plain.skipped.total == 4 && plain.kept == 2994)
+        #expect(plain.skipped.firstExample.values.contains { $0.contains("events.jsonl:777:") })
+        let strict = EventReader(pseudonymizer: TestSupport.key)
+        let firstError = #expect(throws: InputError.self) { _ = try strict.forEachEvent(path: path) { _ in } }
+        #expect(firstError?.line == 777)
+        for (threads, block) in [(2, 4096), (3, 700), (2, 100)] {
+            var p = pipelined(skipping)
+            p.threads = threads
+            p.blockBytes = block
+            let events = try p.forEachEvent(paths: [path]) { _, _ in }
+            let tables = try p.forEachTable(paths: [path]) { _, _ in }
+            #expect(events.skipped == plain.skipped && tables.skipped == plain.skipped, "\(threads) threads, \(block)-byte blocks")
+            #expect(events.kept == plain.kept && tables.kept == plain.kept)
+            var q = pipelined(strict)
+            q.threads = threads
+            q.blockBytes = block
+            let e1 = #expect(throws: InputError.self) { _ = try q.forEachEvent(paths: [path]) { _, _ in } }
+            let e2 = #expect(throws: InputError.self) { _ = try q.forEachTable(paths: [path]) { _, _ in } }
+            #expect(e1 == firstError && e2 == firstError, "\(threads) threads, \(block)-byte blocks")
+        }
     }
 
     /// Every column and the pool of `a` and `b` are the same.
