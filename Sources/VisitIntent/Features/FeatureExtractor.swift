@@ -100,18 +100,21 @@ public struct FeatureExtractor: Sendable {
         var storage = [Float](repeating: 0, count: rows * width)
         let info = pathInfo(events)
         let bigramBucket = self.bigramBucket
-        // Per-code lookups for attribute one-hots.
-        func levelMap(_ levels: [String]) -> [Int32: Int] {
-            var m: [Int32: Int] = [:]
-            for (i, l) in levels.enumerated() { if let c = events.pool.code(of: l) { m[c] = i } }
-            return m
-        }
-        let genderMap = levelMap(spec.genderLevels), ageMap = levelMap(spec.ageBandLevels), regionMap = levelMap(spec.regionLevels)
-        // "unknown" or "(not set)" in any case; the length test spares lowercasing every URL in the pool.
-        let unknownCodes = Set(events.pool.strings.indices.filter {
-            let text = events.pool.strings[$0], length = text.utf8.count
+        // Per pool code, its column among the attribute's one-hot levels (`unknownLevel` for
+        // "unknown" or "(not set)" in any case, `otherLevel` for any other value): an array
+        // look-up per session and attribute, where a `Dictionary` and a `Set` hashed the code.
+        let unknownCodes = events.pool.strings.indices.filter {
+            let text = events.pool.strings[$0], length = text.utf8.count  // the length test spares lowercasing every URL
             return (length == 7 || length == 9) && ["unknown", "(not set)"].contains(text.lowercased())
-        }.map { Int32($0) })
+        }
+        func levelIndex(_ levels: [String]) -> [Int32] {
+            var index = [Int32](repeating: FeatureExtractor.otherLevel, count: events.pool.strings.count)
+            for (i, l) in levels.enumerated() { if let c = events.pool.code(of: l) { index[Int(c)] = Int32(i) } }
+            for c in unknownCodes { index[c] = FeatureExtractor.unknownLevel }
+            index[Int(StringPool.empty)] = FeatureExtractor.unknownLevel
+            return index
+        }
+        let genderMap = levelIndex(spec.genderLevels), ageMap = levelIndex(spec.ageBandLevels), regionMap = levelIndex(spec.regionLevels)
         var channels = sessionChannels(events: events, sessions: sessions, prefix: prefix)
         var landingKinds = [UInt16](repeating: 0, count: rows)
         var landingTopics = [UInt16](repeating: 0, count: rows)
@@ -127,7 +130,7 @@ public struct FeatureExtractor: Sendable {
                                 let row = UnsafeMutableBufferPointer(rebasing: out[(s * width)..<((s + 1) * width)])
                                 let (lk, lt) = fill(row: row, session: s, channel: Int(channelOut[s]), events: events, sessions: sessions, prefix: prefix,
                                                     limit: eventLimits?[s] ?? Int.max, info: info,
-                                                    bigramBucket: bigramBucket, genderMap: genderMap, ageMap: ageMap, regionMap: regionMap, unknownCodes: unknownCodes)
+                                                    bigramBucket: bigramBucket, genderMap: genderMap, ageMap: ageMap, regionMap: regionMap)
                                 landingKindOut[s] = UInt16(lk)
                                 landingTopicOut[s] = UInt16(lt)
                             }
@@ -184,7 +187,7 @@ public struct FeatureExtractor: Sendable {
     /// Fills one row; returns the landing kind and landing topic indices for segments.
     private func fill(row: UnsafeMutableBufferPointer<Float>, session s: Int, channel channelIndex: Int, events: EventTable, sessions: SessionTable, prefix: SessionPrefix,
                       limit: Int, info: PathInfo, bigramBucket: [Int32],
-                      genderMap: [Int32: Int], ageMap: [Int32: Int], regionMap: [Int32: Int], unknownCodes: Set<Int32>) -> (Int, Int) {
+                      genderMap: [Int32], ageMap: [Int32], regionMap: [Int32]) -> (Int, Int) {
         let all = sessions.events(of: s)
         let keep = min(prefix.length(of: all, kinds: events.kind), max(0, limit))
         let truncated = prefix != .all || keep < all.count
@@ -238,7 +241,13 @@ public struct FeatureExtractor: Sendable {
                 dwellMs = Int64(events.engagementMs[e])
             } else {
                 var next: Int64? = nil
-                for f in list[(list.startIndex + position + 1)...] where events.kind[Int(f)] == .pageView { next = events.time[Int(f)]; break }
+                // Indexed, not a sub-slice: a slice per page view retained and released the list.
+                var k = list.startIndex + position + 1
+                while k < list.endIndex {
+                    let f = Int(list[k])
+                    if events.kind[f] == .pageView { next = events.time[f]; break }
+                    k += 1
+                }
                 dwellMs = min((next ?? lastTime) - events.time[e], timeoutMs)
             }
             let dwell = Double(max(0, dwellMs)) / 1000
@@ -287,16 +296,21 @@ public struct FeatureExtractor: Sendable {
         row[L.history + 1] = Float(sessions.previous7Days[s])
         row[L.history + 2] = Float(sessions.previous30Days[s])
         row[L.history + 3] = sessions.daysSinceFirstVisit[s]
-        func oneHot(_ offset: Int, _ code: Int32, _ map: [Int32: Int], _ levels: Int) {
-            if code == StringPool.empty || unknownCodes.contains(code) { row[offset + levels + 1] = 1 }
-            else if let i = map[code] { row[offset + i] = 1 }
-            else { row[offset + levels] = 1 }
+        func oneHot(_ offset: Int, _ code: Int32, _ index: [Int32], _ levels: Int) {
+            switch index[Int(code)] {
+            case FeatureExtractor.unknownLevel: row[offset + levels + 1] = 1
+            case FeatureExtractor.otherLevel: row[offset + levels] = 1
+            case let i: row[offset + Int(i)] = 1
+            }
         }
         oneHot(L.gender, gender, genderMap, spec.genderLevels.count)
         oneHot(L.ageBand, age, ageMap, spec.ageBandLevels.count)
         oneHot(L.region, region, regionMap, spec.regionLevels.count)
         return (firstKind, firstTopic)
     }
+
+    /// `levelIndex` entries: a code that reads as unknown (or is empty), and one outside the levels.
+    private static let unknownLevel: Int32 = -1, otherLevel: Int32 = -2
 
     private func segments(matrix: Matrix<Float>, sessions: SessionTable, channels: [UInt16], landingKinds: [UInt16], landingTopics: [UInt16]) -> SessionSegments {
         let L = layout
