@@ -114,9 +114,9 @@ public struct PipelinedReader {
         return got
     }
 
-    /// Newlines in `bytes[range]`. On the one reading thread that feeds both
-    /// decoders, so found with `memchr` (vectorised): a byte loop took a
-    /// twentieth of batch scoring's CPU, all of it serial.
+    /// Newlines in `bytes[range]`, found with `memchr` (vectorised): a byte loop
+    /// took a twentieth of batch scoring's CPU when every block was counted.
+    /// Now for the first blocks (before any part is delivered) and `RawEvent` batches.
     static func lineEnds(in b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
         guard let base = b.baseAddress, !range.isEmpty else { return 0 }
         var count = 0
@@ -182,7 +182,7 @@ protocol EventBatch {
     mutating func add(_ event: RawEvent)
     /// Parsed URLs shared by the batches of one read.
     mutating func share(_ pageURLs: PageURLMemo)
-    /// Makes room for about `rows` events (a part's line count), so columns do not grow by copies.
+    /// Makes room for about `rows` events (a part's lines, estimated), so columns do not grow by copies.
     mutating func reserve(_ rows: Int)
     /// Reads a part of a JSON Lines file (its first line numbered `firstLine`);
     /// `lines` is set to its line ends (or its lines, when the last has none).

@@ -1,4 +1,3 @@
-import CPrefetch
 import Foundation
 
 /// Interns strings to dense `Int32` codes so that events hold integers, not
@@ -67,7 +66,7 @@ public struct StringPool: Sendable {
     /// Starts loading the slot a lookup of `hash` reads first. Growth may move
     /// the table: the hint is then wasted, never wrong.
     @inline(__always) private func prefetch(hash: UInt64) {
-        slots.withUnsafeBufferPointer { s in cprefetch_read(s.baseAddress! + (Int(truncatingIfNeeded: hash) & (s.count - 1))) }
+        slots.prefetch(Int(truncatingIfNeeded: hash) & (slots.count - 1))
     }
 
     /// Makes room for `count` strings in all, so the table does not grow by rehashing.

@@ -1,4 +1,3 @@
-import CPrefetch
 import Foundation
 
 /// Scores events of any size with memory bounded by the visitors still
@@ -151,8 +150,8 @@ public final class StreamingScorer {
             // visitor's slot, the arrays outgrow the caches, and these loads were half the loop.
             if r + 16 < table.count {
                 let ahead = Int(slotOf[Int(table.visitor[r + 16])])
-                state.scoredUntil.withUnsafeBufferPointer { cprefetch_read($0.baseAddress! + ahead) }
-                state.lastSeen.withUnsafeBufferPointer { cprefetch_read($0.baseAddress! + ahead) }
+                state.scoredUntil.prefetch(ahead)
+                state.lastSeen.prefetch(ahead)
             }
             // An event of an already-scored visitor within the timeout of its last scored session
             // belongs to that session: the input is out of order, and scoring on would split it.
@@ -245,7 +244,7 @@ public final class StreamingScorer {
             while k < bufferSlots.count && Int(bufferTable[k]) == t {
                 let slot = bufferSlots[k]
                 if k + 16 < bufferSlots.count {  // as in `add`: a later event's visitor time, loaded now
-                    lastSeen.withUnsafeBufferPointer { cprefetch_read($0.baseAddress! + Int(bufferSlots[k + 16])) }
+                    lastSeen.prefetch(Int(bufferSlots[k + 16]))
                 }
                 if lastSeen[Int(slot)] < cutoff {
                     closedRows.append(bufferRow[k])
@@ -362,7 +361,7 @@ extension StreamingScorer {
                 // The history of a visitor a few sessions on is loaded now (a cache miss per session otherwise).
                 if i + 8 < s.count {
                     let ahead = Int(visitorSlots[Int(s.visitor[i + 8])])
-                    if ahead < history.count { history.withUnsafeBufferPointer { cprefetch_read($0.baseAddress! + ahead) } }
+                    history.prefetch(ahead)
                 }
                 let t = s.start[i]
                 // In place: a copy out of the array and back copied `starts` every session.
