@@ -500,7 +500,8 @@ struct EventLineDecoder {
         let visitorHash = idHash(visitor), sessionHash = idHash(session)
         // The page memo too is large (click ids make URLs seen once): its slot is loaded early as well.
         var urlHash: UInt64? = nil
-        if case let u = at(.url), u.kind == .string && !u.escaped {
+        let u = at(.url)
+        if u.kind == .string && !u.escaped {
             let h = pages.hash(UnsafeBufferPointer(rebasing: line[u.start..<(u.start + u.count)]))
             pages.prefetch(hash: h)
             urlHash = h

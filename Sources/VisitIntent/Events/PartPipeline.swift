@@ -164,9 +164,13 @@ final class PartPipeline<Batch: EventBatch>: @unchecked Sendable {
                 // Rows to reserve, from the bytes a line of the parts delivered so far: 10% more, so that
                 // a table rarely grows by copies. Until a part has been delivered, the lines are counted.
                 let bytes = starts[k + 1] - starts[k]
-                let rows = nextLine > 1 && deliveredBytes > 0
-                    ? bytes * (nextLine - 1) / deliveredBytes + bytes * (nextLine - 1) / deliveredBytes / 10 + 16
-                    : PipelinedReader.lineEnds(in: block, starts[k]..<starts[k + 1]) + 1
+                let rows: Int
+                if nextLine > 1 && deliveredBytes > 0 {
+                    let estimate = bytes * (nextLine - 1) / deliveredBytes
+                    rows = estimate + estimate / 10 + 16
+                } else {
+                    rows = PipelinedReader.lineEnds(in: block, starts[k]..<starts[k + 1]) + 1
+                }
                 parts.append(Part(seq: nextSeq, buffer: buffer, bytes: UnsafeBufferPointer(rebasing: block[starts[k]..<starts[k + 1]]),
                                   firstLine: nextSeq == 0 ? 1 : 2, rows: rows))
                 nextSeq += 1

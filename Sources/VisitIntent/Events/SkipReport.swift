@@ -25,8 +25,7 @@ public struct SkipReport: Sendable, Equatable {
 
     /// Adds `offset` to the line of every example.
     public mutating func shiftLines(by offset: Int) {
-        if offset == 0 { return }
-        for k in firstErrors.keys { firstErrors[k] = firstErrors[k]!.shiftingLine(by: offset) }
+        if offset != 0 { firstErrors = firstErrors.mapValues { $0.shiftingLine(by: offset) } }
     }
 
     /// One line per reason, most frequent first, for a summary on stderr.
