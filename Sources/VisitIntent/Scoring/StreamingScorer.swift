@@ -319,7 +319,7 @@ extension StreamingScorer {
 
         /// Scores `table`, whose visitor codes have the slots `visitorSlots`.
         func score(_ table: EventTable, visitorSlots: [Int32]) throws {
-            var sessions = Sessionizer(configuration: spec.sessionizer, limits: options.limits).sessions(of: table)
+            var sessions = Sessionizer(configuration: spec.sessionizer, limits: options.limits).sessions(of: table, history: false)
             let after = applyHistory(&sessions, table, visitorSlots: visitorSlots)
             let matrix = extractor.extract(events: table, sessions: sessions, prefix: options.prefix, threads: options.threads, withSegments: false)
             let p = try model.predictProbabilities(matrix.values, threads: options.threads)

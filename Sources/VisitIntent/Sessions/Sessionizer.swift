@@ -16,7 +16,10 @@ public struct Sessionizer: Sendable {
         self.limits = limits
     }
 
-    public func sessions(of events: EventTable) -> SessionTable {
+    /// With `history: false` the recency and frequency columns are left at zero,
+    /// for a caller that fills them from visits before `events` (the streaming
+    /// scorer, whose chunks see only part of a visitor's sessions).
+    public func sessions(of events: EventTable, history: Bool = true) -> SessionTable {
         let n = events.count
         let order = Sessionizer.visitorTimeOrder(events)
         // The session of each event, by its position in `order` (visitors in time order).
@@ -92,7 +95,7 @@ public struct Sessionizer: Sendable {
         let bySession = CountingSort(keys: groupOf, keyCount: Int(groupCount))
         let members = bySession.order.map { order[Int($0)] }
         // Order sessions by start time, then by input position, for deterministic output.
-        struct Head { var group: Int; var start: Int64; var firstEvent: Int32; var id: String; var visitor: Int32 }
+        struct Head { var group: Int; var start: Int64; var firstEvent: Int32; var idCode: Int32; var visitor: Int32 }
         var heads: [Head] = []
         heads.reserveCapacity(Int(groupCount))
         var withoutPageView = 0, overEventLimit = 0
@@ -102,9 +105,7 @@ public struct Sessionizer: Sendable {
             guard range.contains(where: { events.kind[Int(members[$0])] == .pageView }) else { withoutPageView += 1; continue }
             guard range.count <= limits.maxEventsPerSession else { overEventLimit += 1; continue }
             let first = Int(members[range.lowerBound])
-            let code = events.session[first]
-            let id = code != StringPool.empty ? events.pool[code] : "\(events.pool[events.visitor[first]])-\(events.time[first])"
-            heads.append(Head(group: g, start: events.time[first], firstEvent: members[range.lowerBound], id: id, visitor: events.visitor[first]))
+            heads.append(Head(group: g, start: events.time[first], firstEvent: members[range.lowerBound], idCode: events.session[first], visitor: events.visitor[first]))
         }
         heads.sort { ($0.start, $0.firstEvent) < ($1.start, $1.firstEvent) }
         // Visitors with more sessions than a person makes: left out, and counted.
@@ -121,17 +122,29 @@ public struct Sessionizer: Sendable {
         table.visitorsOverSessionLimit = robots
         table.eventOrder.reserveCapacity(n)
         // Ids stay unique even when a session id is shared by two visitors or two sessions
-        // start together: the times each id was seen, by its code in `seen` (exact bytes).
-        var seen = StringPool()
-        var seenCount = [0]
+        // start together: the times each id was seen. An id from the input is counted by its
+        // pool code (the pool keeps one code per exact byte string: interning every id again
+        // was a fifth of this function); a made-up "visitor-time" id by the pool code of the
+        // same string if there is one, else by its code in `madeUp`.
+        var seenByCode = [Int32](repeating: 0, count: events.pool.strings.count)
+        var madeUp = StringPool()
+        var madeUpCount: [Int32] = [0]
         for h in heads {
             let range = bySession.group(h.group)
-            var id = h.id
-            let code = Int(seen.intern(h.id))
-            if code == seenCount.count { seenCount.append(1) } else {
-                seenCount[code] += 1
-                id = "\(h.id)~\(seenCount[code])"
+            // The input's id, or one made of the visitor and the start time.
+            let given = h.idCode != StringPool.empty
+            var id = given ? events.pool[h.idCode] : "\(events.pool[h.visitor])-\(h.start)"
+            let times: Int32
+            if let code = given ? h.idCode : events.pool.code(of: id) {
+                seenByCode[Int(code)] += 1
+                times = seenByCode[Int(code)]
+            } else {
+                let code = Int(madeUp.intern(id))
+                if code == madeUpCount.count { madeUpCount.append(0) }
+                madeUpCount[code] += 1
+                times = madeUpCount[code]
             }
+            if times > 1 { id += "~\(times)" }
             table.id.append(id)
             table.visitor.append(h.visitor)
             table.eventStart.append(table.eventOrder.count)
@@ -140,7 +153,12 @@ public struct Sessionizer: Sendable {
             table.start.append(events.time[Int(members[range.lowerBound])])
             table.end.append(events.time[Int(members[range.upperBound - 1])])
         }
-        fillHistory(&table)
+        let count = table.count
+        table.previous7Days = Array(repeating: 0, count: count)
+        table.previous30Days = Array(repeating: 0, count: count)
+        table.daysSinceFirstVisit = Array(repeating: 0, count: count)
+        table.visitIndex = Array(repeating: 0, count: count)
+        if history { fillHistory(&table) }
         return table
     }
 
@@ -170,13 +188,8 @@ public struct Sessionizer: Sendable {
         return order
     }
 
-    /// Recency and frequency before each session, per visitor.
+    /// Recency and frequency before each session, per visitor (into columns of zeros).
     func fillHistory(_ table: inout SessionTable) {
-        let count = table.count
-        table.previous7Days = Array(repeating: 0, count: count)
-        table.previous30Days = Array(repeating: 0, count: count)
-        table.daysSinceFirstVisit = Array(repeating: 0, count: count)
-        table.visitIndex = Array(repeating: 0, count: count)
         // Sessions grouped by visitor, each visitor's in start order (a counting sort by visitor code).
         let byVisitor = CountingSort(keys: table.visitor, keyCount: Int(table.visitor.max() ?? 0) + 1)
         let day: Int64 = 86_400_000

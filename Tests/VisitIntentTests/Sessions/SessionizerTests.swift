@@ -78,6 +78,30 @@ import VisitIntentTestSupport
         #expect(s.start.allSatisfy { $0 > 0 })
     }
 
+    @Test func repeatedIdsGetNumberedInStartOrder() throws {
+        // Built directly (the reader would pseudonymise the session ids): visitor "v" has a
+        // session whose input id spells the made-up id ("visitor-start") of its session without
+        // one, and visitors "a" and "b" share the input id "s".
+        func event(_ visitor: String, _ time: String, session: String?) -> RawEvent {
+            var e = RawEvent()
+            e.visitorId = visitor; e.timestamp = Timestamp.parse(time.utf8); e.event = "page_view"
+            e.url = "https://example.org/"; e.sessionId = session
+            return e
+        }
+        let noon = Timestamp.parse("2026-09-01T12:00:00Z".utf8)!
+        let madeUp = "v-\(noon.epochMilliseconds)"
+        var table = EventTable()
+        for e in [event("v", "2026-09-01T12:00:00Z", session: nil), event("v", "2026-09-01T09:00:00Z", session: madeUp),
+                  event("a", "2026-09-01T10:00:00Z", session: "s"), event("b", "2026-09-01T11:00:00Z", session: "s"),
+                  event("w", "2026-09-01T13:00:00Z", session: nil), event("w", "2026-09-01T14:00:00Z", session: "s")] {
+            table.append(e, visitorPseudonym: e.visitorId!)
+        }
+        let s = Sessionizer().sessions(of: table)
+        // Reference: the n-th session (in start order) with an id already given gets "~n".
+        #expect(s.id == [madeUp, "s", "s~2", madeUp + "~2", "w-\(Timestamp.parse("2026-09-01T13:00:00Z".utf8)!.epochMilliseconds)", "s~3"])
+        #expect(Set(s.id).count == s.count)
+    }
+
     @Test func sessionsWithoutPageViewsAreLeftOutAndCounted() throws {
         let (_, s) = try sessions([T.event("v", "2026-09-01T10:00:00Z", "scroll", url: nil), T.event("w", "2026-09-01T10:00:00Z")])
         #expect(s.count == 1)
