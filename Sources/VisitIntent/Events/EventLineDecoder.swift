@@ -104,6 +104,13 @@ struct EventLineDecoder {
     private var texts = ByteMemo<Bool>(limit: 100_000)                // other non-ASCII strings: valid UTF-8?
 
     private var dates = Timestamp.DateMemo()
+    /// The two fields that last followed each field on a line (by ordinal; the
+    /// line's start and an unknown key at the end), most recent first, -1 for
+    /// none: a key is first compared with their `"name":` tokens, three word
+    /// compares where scanning it and looking it up were a sixth of the scan.
+    /// Exports repeat a few layouts of keys, so one of the two is usually right.
+    private var successors = [Int8](repeating: -1, count: 2 * KeyToken.states)
+    private let tokens = KeyToken.byOrdinal
     /// Decoded escaped strings of the current line.
     private var scratch: [UInt8] = []
     private let fields = CanonicalField.Lookup.shared
@@ -182,18 +189,41 @@ struct EventLineDecoder {
         i = 1
         skip()
         if i < n && b[i] == UInt8(ascii: "}") { return nil }  // an empty object lacks the required fields
+        var previous = KeyToken.lineStart
         while true {
             skip()
             guard i < n, b[i] == UInt8(ascii: "\"") else { return nil }
-            // Keys: plain ASCII only (others go the full path); found sixteen bytes a step.
-            var high: Int32 = 0
-            let j = i + 1 + cbytescan_string_run(b.baseAddress! + i + 1, n - i - 1, &high)
-            guard high == 0, j < n, b[j] == UInt8(ascii: "\"") else { return nil }
-            let field = fields.field(named: UnsafeBufferPointer(rebasing: b[(i + 1)..<j]), readable: n - i - 1)
-            i = j + 1
-            skip()
-            guard i < n, b[i] == UInt8(ascii: ":") else { return nil }
-            i += 1
+            var field: CanonicalField? = nil
+            let first = Int(successors[2 * previous]), second = Int(successors[2 * previous + 1])
+            if n - i >= KeyToken.readable {
+                // A field that followed the same key before, if its token is here: what the scan below would find.
+                if first >= 0, tokens[first].matches(b.baseAddress! + i) {
+                    field = tokens[first].field
+                } else if second >= 0, tokens[second].matches(b.baseAddress! + i) {
+                    field = tokens[second].field
+                    successors[2 * previous] = Int8(second)
+                    successors[2 * previous + 1] = Int8(first)
+                }
+            }
+            if let field {
+                i += tokens[field.ordinal].length
+                previous = field.ordinal
+            } else {
+                // Keys: plain ASCII only (others go the full path); found sixteen bytes a step.
+                var high: Int32 = 0
+                let j = i + 1 + cbytescan_string_run(b.baseAddress! + i + 1, n - i - 1, &high)
+                guard high == 0, j < n, b[j] == UInt8(ascii: "\"") else { return nil }
+                field = fields.field(named: UnsafeBufferPointer(rebasing: b[(i + 1)..<j]), readable: n - i - 1)
+                if let k = field?.ordinal, k != first {
+                    successors[2 * previous + 1] = Int8(first)
+                    successors[2 * previous] = Int8(k)
+                }
+                previous = field?.ordinal ?? KeyToken.unknownKey
+                i = j + 1
+                skip()
+                guard i < n, b[i] == UInt8(ascii: ":") else { return nil }
+                i += 1
+            }
             skip()
             guard i < n else { return nil }
             var value = Value()

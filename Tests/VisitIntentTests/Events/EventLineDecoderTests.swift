@@ -230,6 +230,39 @@ import VisitIntentTestSupport
         try Self.expectSameSkippingOrNot(out, name: "mutated.jsonl", skipped: 500, kept: 500)
     }
 
+    /// The decoder tries the key met at the same place on earlier lines before
+    /// scanning a key: a key that differs from it by a byte, a case, a length, a
+    /// blank or an escape, another field in its place, a repeated key or an
+    /// unknown one, between lines that set the expectation, gives the full
+    /// path's rows, skips and errors.
+    @Test func keysUnlikeTheLastLinesGiveTheFullPathsResults() throws {
+        let tail = "\"event\":\"page_view\",\"url\":\"https://www.clinique.fr/faq\",\"title\":\"FAQ\",\"engagement_ms\":1200,\"scroll_pct\":50,\"consent\":true}"
+        let usual = "{\(Self.base),\(tail)"
+        let variants = [
+            tail.replacingOccurrences(of: "\"url\":", with: "\"urls\":"), tail.replacingOccurrences(of: "\"url\":", with: "\"ur\":"),
+            tail.replacingOccurrences(of: "\"url\":", with: "\"URL\":"), tail.replacingOccurrences(of: "\"url\":", with: "\"url\" :"),
+            tail.replacingOccurrences(of: "\"url\":", with: "\"ur\\u006c\":"), tail.replacingOccurrences(of: "\"url\":", with: "\"event\":"),
+            tail.replacingOccurrences(of: "\"url\":", with: "\"title\":").replacingOccurrences(of: "\"title\":\"FAQ\"", with: "\"url\":\"/faq\""),
+            tail.replacingOccurrences(of: "\"engagement_ms\":", with: "\"engagement_mt\":"),
+            tail.replacingOccurrences(of: "\"engagement_ms\":", with: "\"engagement_m\":"),
+            tail.replacingOccurrences(of: "\"consent\":", with: "\"consent\":\"x\",\"consent\":"),
+            tail.replacingOccurrences(of: "\"event\":", with: " \"event\":"),
+            tail.replacingOccurrences(of: "\"title\":\"FAQ\",", with: ""),
+            "\"extra\":\"é\"," + tail,
+        ]
+        var lines: [String] = []
+        for (k, v) in variants.enumerated() {
+            lines += Array(repeating: usual, count: 3)
+            lines.append("{\(Self.base),\(v)")
+            lines.append("{\(Self.base),\(v)")  // twice: the odd key is now the expected one
+            lines.append("{\(Self.base.replacingOccurrences(of: "v1", with: "v\(k + 2)")),\(tail)")
+        }
+        var skipping = EventReader.Options()
+        skipping.skipInvalid = true
+        try Self.expectSame(lines.joined(separator: "\n") + "\n", options: skipping, "skipping")
+        try Self.expectSame(lines.joined(separator: "\n") + "\n", "strict")
+    }
+
     /// The decoder finds a string's end sixteen bytes at a time: a quote,
     /// backslash, control byte or non-ASCII byte at every position of strings
     /// either side of sixteen bytes gives the full path's rows, skips and errors.
