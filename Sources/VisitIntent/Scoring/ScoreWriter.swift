@@ -97,6 +97,10 @@ public final class ScoreWriter {
         let k = classes.count
         let quotedClasses = classes.map { Array(CSVText.quote($0).utf8) }
         for r in 0..<t.sessionIDs.count {
+            if format == .csv && level == .session && !withDetails && Self.appendPlainRow(t, r, classes: quotedClasses, to: &buffer) {
+                try flush(&buffer)
+                continue
+            }
             // The row's probabilities in place (an array per row cost a tenth of writing).
             let ps = t.probabilities.storage[(r * k)..<((r + 1) * k)]
             let detail = t.details?[r]
@@ -127,6 +131,43 @@ public final class ScoreWriter {
                 } else {
                     visitors[v] = VisitorState(latestStart: t.sessionStart[r], latestSession: t.sessionIDs[r], probabilities: Array(ps), maxima: Array(ps), sessions: 1, details: detail)
                     visitorOrder.append(v)
+                }
+            }
+        }
+    }
+
+    /// Session row `r` as CSV in one append, when its ids need no quotes and its
+    /// numbers no `String(format:)` (almost always); false, with nothing written,
+    /// otherwise. Ten appends a row, each checking the array's capacity and
+    /// uniqueness, were most of the writer's time.
+    private static func appendPlainRow(_ t: ScoreTable, _ r: Int, classes: [[UInt8]], to buffer: inout [UInt8]) -> Bool {
+        var id = t.sessionIDs[r], visitor = t.visitorIDs[r]
+        let k = classes.count
+        let ps = t.probabilities.storage[(r * k)..<((r + 1) * k)]
+        let best = argmax(ps)
+        return id.withUTF8 { id in
+            visitor.withUTF8 { visitor in
+                let bound = id.count + visitor.count + k * (FixedDecimal.maxWritten + 1) + classes[best].count + 3
+                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bound) { out -> Bool in
+                    guard let p = out.baseAddress, CSVText.isPlain(id) else { return false }
+                    var n = 0
+                    @inline(__always) func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+                        if let b = bytes.baseAddress { (p + n).update(from: b, count: bytes.count) }
+                        n += bytes.count
+                    }
+                    put(id)
+                    p[n] = UInt8(ascii: ","); n += 1
+                    put(visitor)
+                    for c in ps.indices {
+                        p[n] = UInt8(ascii: ","); n += 1
+                        guard let w = FixedDecimal.write(ps[c], to: p + n) else { return false }
+                        n += w
+                    }
+                    p[n] = UInt8(ascii: ","); n += 1
+                    classes[best].withUnsafeBufferPointer { put($0) }
+                    p[n] = UInt8(ascii: "\n"); n += 1
+                    buffer.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
+                    return true
                 }
             }
         }
