@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LinearAlgebra
 import Logging
 import VisitIntent
 
@@ -13,6 +14,10 @@ public final class ModelHolder: @unchecked Sendable {
         public let extractor: FeatureExtractor?
         /// `sha256:` and the first 16 hex digits of the file's bytes.
         public let version: String
+        /// The model's feature columns, and each one's index by name (a feature row
+        /// sent as an object): built per request, they were a tenth of its CPU.
+        public let columns: [FeatureColumn]
+        public let columnIndex: [String: Int]
     }
 
     public let path: String
@@ -40,7 +45,15 @@ public final class ModelHolder: @unchecked Sendable {
         let classifier = try ModelFile.loadClassifier(data: bytes, path: path)  // the same bytes as the version below
         let extractor = try classifier.featureSpec.map { try FeatureExtractor(spec: $0) }
         let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-        return LoadedModel(classifier: classifier, extractor: extractor, version: "sha256:" + digest.prefix(16))
+        let columns = classifier.featureColumns
+        // One row scored and explained now, before the model is swapped in: what a model
+        // builds on first use (the trees' flat copy, TreeSHAP's tables) is not built by the
+        // first request, under a lock the other requests would wait on (5 ms for the clinic's trees).
+        let row = [Float](repeating: .nan, count: columns.count)
+        _ = try? classifier.predictProbabilities(Matrix(rows: 1, columns: row.count, storage: row), threads: 1)
+        _ = classifier.explain(row)
+        return LoadedModel(classifier: classifier, extractor: extractor, version: "sha256:" + digest.prefix(16), columns: columns,
+                           columnIndex: Dictionary(columns.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first }))
     }
 
     public var model: LoadedModel {

@@ -115,7 +115,6 @@ public struct ScoringService: Sendable {
     }
 
     func scoreOne(_ o: JSONValue, model m: ModelHolder.LoadedModel) throws -> Result {
-        let model = m.classifier
         var stage: ContentPlaybook.Stage? = nil
         if let s = o["stage"] {
             guard case .string(let text) = s, let st = ContentPlaybook.Stage(rawValue: text) else { throw Failure(400, "'stage' must be \"before\" or \"after\"") }
@@ -128,12 +127,12 @@ public struct ScoringService: Sendable {
             service = ScoringService(settings: { var s = settings; s.reasons = Int(d); return s }(), pseudonymizer: pseudonymizer, cleanURLs: cleanURLs, pageURLs: pageURLs)
         }
         if let events = o["events"] { return try service.scoreEvents(events, stage: stage, model: m) }
-        if let features = o["features"] { return try service.scoreRow(features, stage: stage, model: model, version: m.version) }
+        if let features = o["features"] { return try service.scoreRow(features, stage: stage, model: m) }
         throw Failure(400, "give 'events' (one session's events in the canonical format) or 'features' (a feature row)")
     }
 
-    func scoreRow(_ value: JSONValue, stage: ContentPlaybook.Stage?, model: any Classifier, version: String) throws -> Result {
-        let columns = model.featureColumns
+    func scoreRow(_ value: JSONValue, stage: ContentPlaybook.Stage?, model m: ModelHolder.LoadedModel) throws -> Result {
+        let model = m.classifier, version = m.version, columns = m.columns
         var row = [Float](repeating: .nan, count: columns.count)
         func number(_ v: JSONValue, _ what: String) throws -> Float {
             if v.isNull { return .nan }  // missing: the model's own handling (mean, or the learned default branch)
@@ -145,7 +144,7 @@ public struct ScoringService: Sendable {
             guard list.count == columns.count else { throw Failure(422, "the model takes \(columns.count) features, the row has \(list.count)") }
             for (j, v) in list.enumerated() { row[j] = try number(v, "features[\(j)]") }
         } else if case .object(let map) = value {
-            let index = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1.name, $0) })
+            let index = m.columnIndex
             let unknown = Set(map.map(\.0).filter { index[$0] == nil }).sorted()
             guard unknown.isEmpty else { throw Failure(422, "unknown feature(s): \(unknown.prefix(10).joined(separator: ", ")) (GET /v1/model lists the model's)") }
             for (name, v) in map {

@@ -74,8 +74,20 @@ import VisitIntentTestSupport
                 #expect(r.status == .unprocessableContent)
                 #expect((Self.json(r.body)["error"] as? [String: Any])?["message"] as? String == "the model takes \(width) features, the row has 3")
             }
+            // By name, the values land in their columns: the same scores as the list with nulls elsewhere.
+            var byName: Any?
             try await client.execute(uri: "/v1/score", method: .post, body: ByteBuffer(string: "{\"features\":{\"page_views\":3,\"channel:medical_directory\":1}}")) { r in
                 #expect(r.status == .ok)
+                byName = Self.json(r.body)["probabilities"]
+            }
+            let names = holder.model.classifier.featureColumns.map(\.name)
+            var list = Array(repeating: "null", count: width)
+            list[try #require(names.firstIndex(of: "page_views"))] = "3"
+            list[try #require(names.firstIndex(of: "channel:medical_directory"))] = "1"
+            try await client.execute(uri: "/v1/score", method: .post, body: ByteBuffer(string: "{\"features\":[\(list.joined(separator: ","))]}")) { r in
+                #expect(r.status == .ok)
+                let inOrder = Self.json(r.body)["probabilities"] as? [String: Double]
+                #expect(inOrder != nil && inOrder == byName as? [String: Double])
             }
             let batch = "{\"sessions\":[\(Self.events),{\"features\":\(row)}]}"
             try await client.execute(uri: "/v1/score/batch", method: .post, body: ByteBuffer(string: batch)) { r in
