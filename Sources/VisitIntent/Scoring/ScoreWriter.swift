@@ -81,7 +81,7 @@ public final class ScoreWriter {
     }
 
     /// The first class of highest probability.
-    private static func argmax(_ ps: ArraySlice<Double>) -> Int {
+    private static func argmax<C: RandomAccessCollection>(_ ps: C) -> Int where C.Element == Double, C.Index == Int {
         var best = ps.startIndex
         for c in ps.indices where ps[c] > ps[best] { best = c }
         return best - ps.startIndex
@@ -96,11 +96,15 @@ public final class ScoreWriter {
         header(&buffer)
         let k = classes.count
         let quotedClasses = classes.map { Array(CSVText.quote($0).utf8) }
-        for r in 0..<t.sessionIDs.count {
-            if format == .csv && level == .session && !withDetails && Self.appendPlainRow(t, r, classes: quotedClasses, to: &buffer) {
-                try flush(&buffer)
-                continue
+        let plain = format == .csv && level == .session && !withDetails
+        var r = 0
+        while r < t.sessionIDs.count {
+            // Plain session rows in one go, up to the first that needs the general path below.
+            if plain {
+                r = try appendPlainRows(t, from: r, classes: quotedClasses, to: &buffer)
+                if r == t.sessionIDs.count { break }
             }
+            defer { r += 1 }
             // The row's probabilities in place (an array per row cost a tenth of writing).
             let ps = t.probabilities.storage[(r * k)..<((r + 1) * k)]
             let detail = t.details?[r]
@@ -136,38 +140,49 @@ public final class ScoreWriter {
         }
     }
 
-    /// Session row `r` as CSV in one append, when its ids need no quotes and its
-    /// numbers no `String(format:)` (almost always); false, with nothing written,
-    /// otherwise. Ten appends a row, each checking the array's capacity and
-    /// uniqueness, were most of the writer's time.
-    private static func appendPlainRow(_ t: ScoreTable, _ r: Int, classes: [[UInt8]], to buffer: inout [UInt8]) -> Bool {
-        var id = t.sessionIDs[r], visitor = t.visitorIDs[r]
-        let k = classes.count
-        let ps = t.probabilities.storage[(r * k)..<((r + 1) * k)]
-        let best = argmax(ps)
-        return id.withUTF8 { id in
-            visitor.withUTF8 { visitor in
-                let bound = id.count + visitor.count + k * (FixedDecimal.maxWritten + 1) + classes[best].count + 3
-                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bound) { out -> Bool in
-                    guard let p = out.baseAddress, CSVText.isPlain(id) else { return false }
-                    var n = 0
-                    @inline(__always) func put(_ bytes: UnsafeBufferPointer<UInt8>) {
-                        if let b = bytes.baseAddress { (p + n).update(from: b, count: bytes.count) }
-                        n += bytes.count
+    /// Session rows from `from` as CSV, each in one append, while their ids need no
+    /// quotes and their numbers no `String(format:)` (almost always); returns the first
+    /// row not written. Ten appends a row, each checking the array's capacity and
+    /// uniqueness, were most of the writer's time; the columns are read in place
+    /// (copying a row's two ids out of their arrays retained and released them).
+    private func appendPlainRows(_ t: ScoreTable, from: Int, classes: [[UInt8]], to buffer: inout [UInt8]) throws -> Int {
+        let k = classes.count, end = t.sessionIDs.count
+        let bound = 3 * 64 + k * (FixedDecimal.maxWritten + 1) + (classes.map(\.count).max() ?? 0)
+        return try t.sessionIDs.withUnsafeBufferPointer { ids in
+            try t.visitorIDs.withUnsafeBufferPointer { visitors in
+                try t.probabilities.storage.withUnsafeBufferPointer { probabilities in
+                    try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bound) { out in
+                        let p = out.baseAddress!
+                        for r in from..<end {
+                            let ps = UnsafeBufferPointer(rebasing: probabilities[(r * k)..<((r + 1) * k)])
+                            let written: Int? = ids[r].utf8.withContiguousStorageIfAvailable { id -> Int? in
+                                visitors[r].utf8.withContiguousStorageIfAvailable { visitor -> Int? in
+                                    guard id.count + visitor.count <= 2 * 64, CSVText.isPlain(id) else { return nil }
+                                    var n = 0
+                                    @inline(__always) func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+                                        if let b = bytes.baseAddress { (p + n).update(from: b, count: bytes.count) }
+                                        n += bytes.count
+                                    }
+                                    put(id)
+                                    p[n] = UInt8(ascii: ","); n += 1
+                                    put(visitor)
+                                    for c in 0..<k {
+                                        p[n] = UInt8(ascii: ","); n += 1
+                                        guard let w = FixedDecimal.write(ps[c], to: p + n) else { return nil }
+                                        n += w
+                                    }
+                                    p[n] = UInt8(ascii: ","); n += 1
+                                    classes[Self.argmax(ps)].withUnsafeBufferPointer { put($0) }
+                                    p[n] = UInt8(ascii: "\n"); n += 1
+                                    return n
+                                } ?? nil
+                            } ?? nil
+                            guard let written else { return r }
+                            buffer.append(contentsOf: UnsafeBufferPointer(start: p, count: written))
+                            try flush(&buffer)
+                        }
+                        return end
                     }
-                    put(id)
-                    p[n] = UInt8(ascii: ","); n += 1
-                    put(visitor)
-                    for c in ps.indices {
-                        p[n] = UInt8(ascii: ","); n += 1
-                        guard let w = FixedDecimal.write(ps[c], to: p + n) else { return false }
-                        n += w
-                    }
-                    p[n] = UInt8(ascii: ","); n += 1
-                    classes[best].withUnsafeBufferPointer { put($0) }
-                    p[n] = UInt8(ascii: "\n"); n += 1
-                    buffer.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
-                    return true
                 }
             }
         }

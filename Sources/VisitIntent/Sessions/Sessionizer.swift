@@ -121,6 +121,10 @@ public struct Sessionizer: Sendable {
         table.sessionsOverEventLimit = overEventLimit
         table.visitorsOverSessionLimit = robots
         table.eventOrder.reserveCapacity(n)
+        // The per-session columns grew by doubling copies (memmove 0.25% of batch scoring).
+        table.id.reserveCapacity(heads.count); table.visitor.reserveCapacity(heads.count)
+        table.eventStart.reserveCapacity(heads.count); table.eventCount.reserveCapacity(heads.count)
+        table.start.reserveCapacity(heads.count); table.end.reserveCapacity(heads.count)
         // Ids stay unique even when a session id is shared by two visitors or two sessions
         // start together: the times each id was seen. An id from the input is counted by its
         // pool code (the pool keeps one code per exact byte string: interning every id again
