@@ -147,7 +147,10 @@ public final class ScoreWriter {
     /// (copying a row's two ids out of their arrays retained and released them).
     private func appendPlainRows(_ t: ScoreTable, from: Int, classes: [[UInt8]], to buffer: inout [UInt8]) throws -> Int {
         let k = classes.count, end = t.sessionIDs.count
-        let bound = 3 * 64 + k * (FixedDecimal.maxWritten + 1) + (classes.map(\.count).max() ?? 0)
+        // A row: the two ids and the comma between them (longer ids take the general path),
+        // each number after its comma, the intent after its comma, and the line end.
+        let idBytes = 128
+        let bound = idBytes + 1 + k * (FixedDecimal.maxWritten + 1) + 1 + (classes.map(\.count).max() ?? 0) + 1
         return try t.sessionIDs.withUnsafeBufferPointer { ids in
             try t.visitorIDs.withUnsafeBufferPointer { visitors in
                 try t.probabilities.storage.withUnsafeBufferPointer { probabilities in
@@ -157,7 +160,7 @@ public final class ScoreWriter {
                             let ps = UnsafeBufferPointer(rebasing: probabilities[(r * k)..<((r + 1) * k)])
                             let written: Int? = ids[r].utf8.withContiguousStorageIfAvailable { id -> Int? in
                                 visitors[r].utf8.withContiguousStorageIfAvailable { visitor -> Int? in
-                                    guard id.count + visitor.count <= 2 * 64, CSVText.isPlain(id) else { return nil }
+                                    guard id.count + visitor.count <= idBytes, CSVText.isPlain(id) else { return nil }
                                     var n = 0
                                     @inline(__always) func put(_ bytes: UnsafeBufferPointer<UInt8>) {
                                         if let b = bytes.baseAddress { (p + n).update(from: b, count: bytes.count) }
