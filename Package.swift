@@ -31,6 +31,9 @@ let package = Package(
         .target(name: "CSHA256"),
         // The JSON string scan, sixteen bytes a step (SSE2), inlined into the decoder.
         .target(name: "CByteScan"),
+        // Sets the Swift runtime's global-enqueue hook by a linked reference: `intent serve` runs its
+        // tasks on NIO's event loops, which NIO's `dlsym`-based installer cannot do in a static binary.
+        .target(name: "CExecutorHook"),
         .target(
             name: "VisitIntent",
             dependencies: [
@@ -48,9 +51,12 @@ let package = Package(
             dependencies: [
                 "VisitIntent",
                 "LinearAlgebra",
+                "CExecutorHook",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .executableTarget(
@@ -62,8 +68,6 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .target(name: "VisitIntentTestSupport", dependencies: ["VisitIntent", "LinearAlgebra"], path: "Tests/VisitIntentTestSupport"),

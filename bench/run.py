@@ -1565,6 +1565,13 @@ class _Server:
                     if status == 200:
                         self.info.update(port=self.port, command=self.cmd, ready_seconds=time.perf_counter() - t0,
                                          healthz=json.loads(body or b"{}"), attempt=attempt)
+                        # `intent serve` warns (even with --quiet) when its tasks could not move onto
+                        # NIO's event loops: every request then hops threads, and the figures show it.
+                        with open(self.log_path, errors="replace") as fh:
+                            pooled = "default concurrency pool" in fh.read()
+                        self.info["executor"] = "default pool" if pooled else "event loops"
+                        if pooled:
+                            log("service: WARNING: the server runs its tasks on the default pool, not NIO's event loops")
                         return self
                 except (OSError, urllib.error.URLError, ValueError):
                     pass
@@ -1787,6 +1794,8 @@ def bench_service(ctx):
                         notes.append(f"p99.9 {exact['p99_9_us'] / 1000:.2f} ms, max {exact['max_us'] / 1000:.2f} ms")
                     if res.get("server_cpu_us_per_request") is not None:
                         notes.append(f"server CPU {res['server_cpu_us_per_request']:.0f} µs/request")
+                    if server.info.get("executor") != "event loops":
+                        notes.append(f"tasks on the {server.info.get('executor', 'unknown')} executor")
                     rows.append(row(title, size, _ms3(res), "—", "—", "; ".join(notes), res))
                 except Failed as exc:
                     doc["runs"].append({"model": kind, "mode": mode, "body": name, "error": str(exc)})

@@ -1,8 +1,7 @@
 import ArgumentParser
 import LinearAlgebra
-import NIOCore
-import NIOPosix
 import VisitIntent
+import VisitIntentServer
 
 @main
 struct Intent: AsyncParsableCommand {
@@ -18,18 +17,15 @@ struct Intent: AsyncParsableCommand {
         version: VisitIntentInfo.version,
         subcommands: [GenerateCommand.self, ConvertCommand.self, LabelCommand.self, FeaturesCommand.self, TrainCommand.self, ScoreCommand.self, EvaluateCommand.self, InspectCommand.self, AudienceCommand.self, ServeCommand.self])
 
-    /// `intent serve` runs Swift concurrency on NIO's event-loop threads (as
-    /// Vapor's template does), so a request is read, scored and answered on one
-    /// thread instead of hopping between NIO's threads and the concurrency pool:
-    /// about 12% less CPU a request and a lower p99 at 2,000 requests/s for the
-    /// logistic model; with TreeSHAP reasons (about 0.25 ms a request) trees are
-    /// near CPU-bound either way (docs/scoring.md). It must be installed before any
-    /// task is enqueued, so here, first thing in main; the batch verbs keep the
-    /// default pool.
+    /// `intent serve` runs Swift concurrency on NIO's event-loop threads, so a
+    /// request is read, scored and answered on one thread (`EventLoopExecutor`):
+    /// less CPU a request and a lower p99 at 2,000 requests/s (docs/scoring.md).
+    /// It must be installed before any task is enqueued, so here, first thing in
+    /// main; the batch verbs keep the default pool.
     static func main() async {
         BLAS.stopIdleThreads()
         if CommandLine.arguments.dropFirst().first == "serve" {
-            _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+            _ = EventLoopExecutor.install()  // `serve` checks and logs whether it took
         }
         await main(nil)
     }

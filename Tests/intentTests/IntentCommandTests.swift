@@ -113,4 +113,29 @@ import VisitIntentTestSupport
         r = try intent(["evaluate", "--model", "ok.json", "--events", "data/events.jsonl", "--labels", "vip.csv"], in: dir)
         #expect(r.status != 0 && r.stderr.contains("does not know"))
     }
+
+    /// `intent serve` must run its tasks on NIO's event loops. NIO's own
+    /// installer silently failed in the static release binary; the server now
+    /// checks with a detached task and says which executor it got.
+    @Test func serveRunsItsTasksOnTheEventLoops() throws {
+        let dir = TestSupport.temporaryDirectory("serve")
+        let log = dir + "/serve.log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.binary)
+        p.arguments = ["serve", "--model", TestSupport.repositoryRoot + "/models/clinic-logistic.json", "--port", "\(20_000 + Int.random(in: 0..<20_000))"]
+        p.environment = ProcessInfo.processInfo.environment.merging(["INTENT_PSEUDONYM_KEY": "cli-test-key"]) { $1 }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        p.standardOutput = handle
+        p.standardError = handle
+        try p.run()
+        defer { p.terminate(); p.waitUntilExit() }
+        var text = ""
+        for _ in 0..<200 where !text.contains("serving") && p.isRunning {
+            Thread.sleep(forTimeInterval: 0.1)
+            text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        }
+        #expect(text.contains("serving"), "\(text)")
+        #expect(text.contains("executor=event loops"), "\(text)")
+    }
 }
