@@ -43,30 +43,27 @@ extension AudienceSession {
             classified[code] = (c.topic, c.kind)
             return (c.topic, c.kind)
         }
-        let timeout = timeoutMinutes * 60
+        let timeoutMs = Int64(timeoutMinutes * 60_000)
         var out: [AudienceSession] = []
         out.reserveCapacity(s.count)
         for i in 0..<s.count {
-            let list = s.events(of: i).map(Int.init)
+            let events = s.events(of: i)
+            let list = events.map(Int.init)
+            let lastTime = e.time[list[list.count - 1]]
             let first = list[0]
             let ts = e.timestamp(first)
             var pages: [AudiencePage] = []
             var pageEvents: [Int] = []
             for (k, ev) in list.enumerated() where e.kind[ev] == .pageView {
                 let (topic, kind) = classify(e.path[ev])
-                // Seconds: to the next page view (capped at the session timeout), else the page's engagement.
-                var seconds = 0.0
-                if let next = list[(k + 1)...].first(where: { e.kind[$0] == .pageView }) {
-                    seconds = min(Double(e.time[next] - e.time[ev]) / 1000, timeout)
-                } else if e.engagementMs[ev] >= 0 {
-                    seconds = Double(e.engagementMs[ev]) / 1000
-                }
+                // The features' dwell, so the report's topics and times agree with the scores'.
+                let seconds = Double(PageDwell.milliseconds(at: events.startIndex + k, in: events, events: e, lastTime: lastTime, timeoutMs: timeoutMs, truncated: false)) / 1000
                 var scroll: Double? = nil
                 for f in list[(k + 1)...] {
                     if e.kind[f] == .pageView { break }
                     if !e.scrollPct[f].isNaN { scroll = max(scroll ?? 0, Double(e.scrollPct[f])) }
                 }
-                pages.append(AudiencePage(path: e.pool[e.path[ev]], topic: topic, kind: kind, seconds: max(0, seconds), scroll: scroll))
+                pages.append(AudiencePage(path: e.pool[e.path[ev]], topic: topic, kind: kind, seconds: seconds, scroll: scroll))
                 pageEvents.append(ev)
             }
             var attributes: [String: String] = [:]

@@ -9,9 +9,9 @@ import LinearAlgebra
 /// history, visitor attributes one-hot with "other" and "unknown", and hashed
 /// topic-transition bigrams and URL words.
 ///
-/// Dwell on a page view is its `engagement_ms` when given; otherwise the time
-/// to the next page view (capped at the inactivity timeout) or, for the last
-/// page, to the session's last event. Sessions are independent, so rows are
+/// Dwell on a page view is `PageDwell`'s: its `engagement_ms` when given;
+/// otherwise the time to the next page view or, for the last page, to the
+/// session's last event (capped at the inactivity timeout). Sessions are independent, so rows are
 /// filled in parallel; each row is computed by one thread in a fixed order,
 /// so the result does not depend on the number of threads.
 public struct FeatureExtractor: Sendable {
@@ -237,24 +237,8 @@ public struct FeatureExtractor: Sendable {
             let topic = Int(info.topic[Int(path)]), pageKind = Int(info.kind[Int(path)])
             pageViews += 1
             if !distinct.contains(path) { distinct.append(path) }
-            // Dwell: engagement if given, else time to the next page view (or last event).
-            var dwellMs: Int64
-            // In a prefix the last page's engagement is not known yet (GA4 reports it when the page is left).
-            let lastKeptPage = truncated && !list[(list.startIndex + position + 1)...].contains { events.kind[Int($0)] == .pageView }
-            if events.engagementMs[e] >= 0 && !lastKeptPage {
-                dwellMs = Int64(events.engagementMs[e])
-            } else {
-                var next: Int64? = nil
-                // Indexed, not a sub-slice: a slice per page view retained and released the list.
-                var k = list.startIndex + position + 1
-                while k < list.endIndex {
-                    let f = Int(list[k])
-                    if events.kind[f] == .pageView { next = events.time[f]; break }
-                    k += 1
-                }
-                dwellMs = min((next ?? lastTime) - events.time[e], timeoutMs)
-            }
-            let dwell = Double(max(0, dwellMs)) / 1000
+            let dwell = Double(PageDwell.milliseconds(at: list.startIndex + position, in: list, events: events, lastTime: lastTime,
+                                                      timeoutMs: timeoutMs, truncated: truncated)) / 1000
             dwellSum += dwell
             dwellMax = max(dwellMax, dwell)
             row[L.topicViews + topic] += 1
