@@ -81,6 +81,12 @@ struct EventInputOptions: ParsableArguments {
         return pseudonymizer
     }
 
+    /// Warns of what the session limits left out of a streamed run.
+    func reportLimits(_ summary: StreamingScorer.Summary) {
+        if summary.sessionsOverEventLimit > 0 { Console.warn("\(summary.sessionsOverEventLimit) session(s) with more than \(maxEventsPerSession) events left out (--max-events-per-session)") }
+        if summary.visitorsOverSessionLimit > 0 { Console.warn("\(summary.visitorsOverSessionLimit) visitor(s) with more than \(maxSessionsPerVisitor) sessions left out (--max-sessions-per-visitor)") }
+    }
+
     /// Reads and sessionizes the events, printing what was skipped.
     func load(sessionizer override: SessionizerConfiguration? = nil, quiet: Bool) throws -> SessionDataset {
         if events.isEmpty { throw ValidationError("give at least one --events file") }

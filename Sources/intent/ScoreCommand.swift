@@ -102,34 +102,12 @@ struct ScoreCommand: ParsableCommand {
         var summary = StreamingScorer.Summary()
         func pass(_ w: AtomicFile.Writer, sorted: Bool) throws {
             read = EventReader.Summary()
-            // Made when the first events arrive: the model is still loading while the reading starts.
-            var made: StreamingScorer?
-            func scorer() throws -> StreamingScorer {
-                if let made { return made }
+            let (r, s) = try StreamingScorer.pass(paths: input.events, reader: reader, sorted: sorted, progress: Progress(label: "scoring", quiet: output.quiet)) {
                 let classifier = try loading.value()
-                let s = try StreamingScorer(model: classifier, writer: ScoreWriter(out: w, format: format, level: lvl, classes: classifier.classes,
-                                                                                   details: reasons > 0 || book != nil), options: o)
-                made = s
-                return s
+                return try StreamingScorer(model: classifier, writer: ScoreWriter(out: w, format: format, level: lvl, classes: classifier.classes,
+                                                                                  details: reasons > 0 || book != nil), options: o)
             }
-            let progress = Progress(label: "scoring", quiet: output.quiet)
-            if sorted {
-                let spill = try DaySpill()
-                read = try PipelinedReader(reader: reader).forEachEvent(paths: input.events) { event, _ in
-                    try spill.add(event)
-                    progress.count(spill.events, "events sorted")
-                }
-                try spill.forEachInOrder(reader: reader) { let s = try scorer(); try s.add($0, file: "sorted events"); progress.count(s.summary.events, "events scored") }
-            } else {
-                read = try PipelinedReader(reader: reader).forEachTable(paths: input.events) { events, file in
-                    let s = try scorer()
-                    try s.add(events, file: file)
-                    progress.count(s.summary.events, "events scored")
-                }
-            }
-            let s = try scorer()
-            try s.finish()
-            progress.count(s.summary.events, "events scored", final: true)
+            read = r
             summary = s.summary
             UntilExit.keep(s)
         }
@@ -144,8 +122,7 @@ struct ScoreCommand: ParsableCommand {
         }
         if let out { try AtomicFile.write(path: out, run) } else { try run(AtomicFile.standardOutput) }
         Console.reportRead(read, quiet: output.quiet)
-        if summary.sessionsOverEventLimit > 0 { Console.warn("\(summary.sessionsOverEventLimit) session(s) with more than \(input.maxEventsPerSession) events left out (--max-events-per-session)") }
-        if summary.visitorsOverSessionLimit > 0 { Console.warn("\(summary.visitorsOverSessionLimit) visitor(s) with more than \(input.maxSessionsPerVisitor) sessions left out (--max-sessions-per-visitor)") }
+        input.reportLimits(summary)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         if let out { print("scored \(summary.sessions) sessions from \(summary.events) events → \(out)") }
         if let summaryJson {

@@ -3,25 +3,11 @@
 extension FeatureMatrix {
     public func writeCSV(path: String, labels: [String?]? = nil, progress: Progress? = nil) throws {
         try AtomicFile.write(path: path) { out in
-            var header = "session_id,visitor," + columns.map(CSVText.quote).joined(separator: ",")
-            if labels != nil { header += ",intent" }
-            try out.write(header + "\n")
+            try out.write(Self.csvHeader(columns: columns, labelled: labels != nil))
             var bytes: [UInt8] = []
             bytes.reserveCapacity(1 << 20)
-            let c = values.columns
             for r in 0..<rows {
-                bytes.append(contentsOf: CSVText.quote(sessionIDs[r]).utf8)
-                bytes.append(UInt8(ascii: ","))
-                bytes.append(contentsOf: visitorIDs[r].utf8)
-                for j in 0..<c {
-                    bytes.append(UInt8(ascii: ","))
-                    CSVText.appendNumber(values.storage[r * c + j], to: &bytes)
-                }
-                if let labels {
-                    bytes.append(UInt8(ascii: ","))
-                    if let l = labels[r] { bytes.append(contentsOf: CSVText.quote(l).utf8) }
-                }
-                bytes.append(UInt8(ascii: "\n"))
+                appendCSVRow(r, labelled: labels != nil, label: labels?[r] ?? nil, to: &bytes)
                 if bytes.count > 1 << 20 {
                     try out.write(bytes)
                     bytes.removeAll(keepingCapacity: true)
@@ -31,6 +17,28 @@ extension FeatureMatrix {
             try out.write(bytes)
         }
         progress?.finish()
+    }
+
+    /// `session_id,visitor,<columns>[,intent]` and a newline.
+    static func csvHeader(columns: [String], labelled: Bool) -> String {
+        "session_id,visitor," + columns.map(CSVText.quote).joined(separator: ",") + (labelled ? ",intent" : "") + "\n"
+    }
+
+    /// Row `r` as CSV, with an intent column when `labelled` (empty for a nil `label`).
+    func appendCSVRow(_ r: Int, labelled: Bool, label: String?, to bytes: inout [UInt8]) {
+        let c = values.columns
+        bytes.append(contentsOf: CSVText.quote(sessionIDs[r]).utf8)
+        bytes.append(UInt8(ascii: ","))
+        bytes.append(contentsOf: visitorIDs[r].utf8)
+        for j in 0..<c {
+            bytes.append(UInt8(ascii: ","))
+            CSVText.appendNumber(values.storage[r * c + j], to: &bytes)
+        }
+        if labelled {
+            bytes.append(UInt8(ascii: ","))
+            if let label { bytes.append(contentsOf: CSVText.quote(label).utf8) }
+        }
+        bytes.append(UInt8(ascii: "\n"))
     }
 }
 

@@ -4,14 +4,25 @@ import LinearAlgebra
 /// NumPy's `.npy` format (version 1.0) for `Float32` matrices: the fastest
 /// way to hand a feature matrix to Python peers, and to read one back.
 public enum NPYFile {
-    public static func write(_ m: Matrix<Float>, path: String) throws {
-        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(m.rows), \(m.columns)), }"
+    /// The magic, version and header of a `rows` × `columns` float32 matrix,
+    /// padded to 64 bytes. With `rowWidth`, the row count is right-aligned in
+    /// that many characters (NumPy reads the blanks as Python does), so a
+    /// streamed file can be given its final count in place, at the same length.
+    static func header(rows: Int, columns: Int, rowWidth: Int = 0) -> [UInt8] {
+        let count = String(rows)
+        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + String(repeating: " ", count: max(0, rowWidth - count.count))
+            + count + ", \(columns)), }"
         let total = 10 + header.utf8.count + 1
         header += String(repeating: " ", count: (64 - total % 64) % 64) + "\n"
         var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0]
         let length = UInt16(header.utf8.count)
         bytes += [UInt8(length & 0xFF), UInt8(length >> 8)]
         bytes += Array(header.utf8)
+        return bytes
+    }
+
+    public static func write(_ m: Matrix<Float>, path: String) throws {
+        let bytes = header(rows: m.rows, columns: m.columns)
         try AtomicFile.write(path: path) { out in
             try out.write(bytes)
             let chunk = 1 << 20

@@ -5,7 +5,9 @@ import Foundation
 /// been idle longer than the session timeout, then that visitor's sessions
 /// are sessionized, featurized, scored and written, and only a small
 /// per-visitor history (session starts of the last 30 days, first visit,
-/// consultation seen) is kept for the history features.
+/// consultation seen) is kept for the history features. What becomes of a
+/// chunk's features is its `ChunkOutput`'s: scores (`intent score`) or the
+/// rows themselves (`intent features --model`).
 ///
 /// Scores equal in-memory scoring's for time-ordered input (tested), except
 /// two corner cases documented in `docs/scoring.md`: an explicit session id
@@ -27,6 +29,10 @@ public final class StreamingScorer {
         public var threads = Parallel.defaultThreads
         /// Applied per flushed chunk (a visitor's sessions are counted within one chunk).
         public var limits = SessionLimits()
+        /// Per session of a chunk (by pseudonymous id), how many first events its
+        /// features may see (`LabelSet.eventLimits`: sessions labelled by an outcome
+        /// are cut before it, as in training); nil: all.
+        public var eventLimits: (@Sendable ([String]) -> [Int]?)?
         public init() {}
     }
 
@@ -89,10 +95,15 @@ public final class StreamingScorer {
         return s
     }
 
-    public init(model: any Classifier, writer: ScoreWriter, options: Options) throws {
-        let spec = try model.requireFeatureSpec()
+    public convenience init(model: any Classifier, writer: ScoreWriter, options: Options) throws {
+        try self.init(spec: model.requireFeatureSpec(), output: ScoreOutput(model: model, writer: writer, options: options), options: options)
+    }
+
+    /// Sessions and their features by `spec`, each closed chunk handed to `output`
+    /// (which completes at `finish`).
+    public init(spec: FeatureSpec, output: any ChunkOutput, options: Options) throws {
         self.options = options
-        self.stage = Stage(model: model, extractor: try FeatureExtractor(spec: spec), spec: spec, options: options, writer: writer)
+        self.stage = Stage(extractor: try FeatureExtractor(spec: spec), spec: spec, options: options, output: output)
         self.timeoutMs = Int64(spec.sessionizer.inactivityTimeoutMinutes * 60_000)
     }
 
@@ -210,7 +221,7 @@ public final class StreamingScorer {
         try flush(idleBefore: .max)
         try worker.finish()
         worker.stop()
-        try stage.writer.finish()
+        try stage.output.finish()
     }
 
     /// Hands the visitors whose last event is before `cutoff` to the scoring
@@ -286,8 +297,8 @@ public final class StreamingScorer {
 }
 
 extension StreamingScorer {
-    /// The scoring thread's side: sessions, features, scores and output for
-    /// each closed chunk, in order, and the per-visitor history they need.
+    /// The scoring thread's side: sessions, features and output (scores, or
+    /// the rows) for each closed chunk, in order, and the per-visitor history they need.
     final class Stage: @unchecked Sendable {
         struct History {
             var starts: [Int64] = []    // session starts within the last 30 days, ascending
@@ -296,22 +307,20 @@ extension StreamingScorer {
             var consulted = false
         }
 
-        let model: any Classifier
         let extractor: FeatureExtractor
         let spec: FeatureSpec
         let options: Options
-        let writer: ScoreWriter
+        let output: any ChunkOutput
         /// By visitor slot.
         private var history: [History] = []
         private let lock = NSLock()
         private var scored = Summary()
 
-        init(model: any Classifier, extractor: FeatureExtractor, spec: FeatureSpec, options: Options, writer: ScoreWriter) {
-            self.model = model
+        init(extractor: FeatureExtractor, spec: FeatureSpec, options: Options, output: any ChunkOutput) {
             self.extractor = extractor
             self.spec = spec
             self.options = options
-            self.writer = writer
+            self.output = output
         }
 
         /// Chunks, sessions and limits counted so far (read from the other thread).
@@ -321,14 +330,9 @@ extension StreamingScorer {
         func score(_ table: EventTable, visitorSlots: [Int32]) throws {
             var sessions = Sessionizer(configuration: spec.sessionizer, limits: options.limits).sessions(of: table, history: false)
             let after = applyHistory(&sessions, table, visitorSlots: visitorSlots)
-            let matrix = extractor.extract(events: table, sessions: sessions, prefix: options.prefix, threads: options.threads, withSegments: false)
-            let p = try model.predictProbabilities(matrix.values, threads: options.threads)
-            var scores = ScoreTable(classes: model.classes, sessionIDs: matrix.sessionIDs, visitorIDs: matrix.visitorIDs, sessionStart: matrix.sessionStart, probabilities: p)
-            if options.reasons > 0 || options.playbook != nil {
-                scores.details = SessionDetails.compute(model: model, x: matrix.values, probabilities: p, reasons: options.reasons, playbook: options.playbook,
-                                                        after: after, threads: options.threads)
-            }
-            try writer.append(scores)
+            let matrix = extractor.extract(events: table, sessions: sessions, prefix: options.prefix, eventLimits: options.eventLimits?(sessions.id),
+                                           threads: options.threads, withSegments: false)
+            try output.write(matrix, after: after)
             lock.withLock {
                 scored.chunks += 1
                 scored.sessions += sessions.count
@@ -380,5 +384,43 @@ extension StreamingScorer {
             }
             return after
         }
+    }
+}
+
+extension StreamingScorer {
+    /// One pass over the event files `paths` into the scorer `make` returns,
+    /// which is made when the first events arrive (a model can still be loading
+    /// while the reading starts) and finished at the end: each table as it is
+    /// read, or, when `sorted`, every event through temporary files, one per
+    /// day, first. Throws `Failure.notTimeOrdered` for unsorted input read as is:
+    /// the caller may start its output over and pass again, sorted.
+    public static func pass(paths: [String], reader: EventReader, sorted: Bool, progress: Progress, done: String = "events scored",
+                            make: () throws -> StreamingScorer) throws -> (read: EventReader.Summary, scorer: StreamingScorer) {
+        var made: StreamingScorer?
+        func scorer() throws -> StreamingScorer {
+            if let made { return made }
+            let s = try make()
+            made = s
+            return s
+        }
+        let read: EventReader.Summary
+        if sorted {
+            let spill = try DaySpill()
+            read = try PipelinedReader(reader: reader).forEachEvent(paths: paths) { event, _ in
+                try spill.add(event)
+                progress.count(spill.events, "events sorted")
+            }
+            try spill.forEachInOrder(reader: reader) { let s = try scorer(); try s.add($0, file: "sorted events"); progress.count(s.summary.events, done) }
+        } else {
+            read = try PipelinedReader(reader: reader).forEachTable(paths: paths) { events, file in
+                let s = try scorer()
+                try s.add(events, file: file)
+                progress.count(s.summary.events, done)
+            }
+        }
+        let s = try scorer()
+        try s.finish()
+        progress.count(s.summary.events, done, final: true)
+        return (read, s)
     }
 }

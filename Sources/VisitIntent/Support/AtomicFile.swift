@@ -21,6 +21,18 @@ public enum AtomicFile {
 
         public func write(_ text: String) throws { try write(Array(text.utf8)) }
 
+        /// Overwrites `bytes` at `offset` (a header whose figures are known only at
+        /// the end), then goes on at the end of the file.
+        public func rewrite(at offset: Int, _ bytes: [UInt8]) throws {
+            guard fflush(handle) == 0, fseek(handle, offset, SEEK_SET) == 0 else {
+                throw AtomicFileError(path: path, detail: "cannot seek: \(String(cString: strerror(errno)))")
+            }
+            try write(bytes)
+            guard fflush(handle) == 0, fseek(handle, 0, SEEK_END) == 0 else {
+                throw AtomicFileError(path: path, detail: "cannot seek: \(String(cString: strerror(errno)))")
+            }
+        }
+
         /// Discards what was written so far (a file, not standard output), to start over.
         public func truncate() throws {
             guard fflush(handle) == 0, ftruncate(fileno(handle), 0) == 0, fseek(handle, 0, SEEK_SET) == 0 else {
