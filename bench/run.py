@@ -1271,7 +1271,7 @@ def bench_scoring(ctx):
             save()
 
         # Context: the same read → sessionize → features work without a model or CSV
-        # (`intent features` keeps the matrix in memory, so only on the smaller sizes).
+        # (it streams too with --model; only on the smaller sizes, to keep the run short).
         if sessions < SCORING_BIG_SESSIONS:
             try:
                 walls, rss = [], []

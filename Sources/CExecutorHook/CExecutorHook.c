@@ -16,13 +16,17 @@ extern _Atomic(enqueue_hook) swift_task_enqueueGlobal_hook __attribute__((weak))
 static void (*_Atomic target)(void *job);
 
 __attribute__((swiftcall)) static void hook(void *job, original_enqueue original) {
-    (void)original;
-    atomic_load_explicit(&target, memory_order_relaxed)(job);
+    // Acquire: pairs with the install's store, which comes before the hook is set.
+    void (*enqueue)(void *job) = atomic_load_explicit(&target, memory_order_acquire);
+    if (enqueue == NULL) { original(job); return; }
+    enqueue(job);
 }
 
 int cexecutor_install_global_enqueue(void (*enqueue)(void *job)) {
     if (&swift_task_enqueueGlobal_hook == NULL || enqueue == NULL) return 0;
-    atomic_store(&target, enqueue);
+    // Once: a second install must not change where an installed hook sends jobs.
+    void (*none)(void *job) = NULL;
+    if (!atomic_compare_exchange_strong(&target, &none, enqueue)) return 0;
     enqueue_hook expected = NULL;
     return atomic_compare_exchange_strong(&swift_task_enqueueGlobal_hook, &expected, hook);
 }

@@ -20,7 +20,7 @@ struct FeaturesCommand: ParsableCommand {
     @OptionGroup var input: EventInputOptions
     @OptionGroup(title: "Tables: one row per session instead of events") var table: TableOptions
     @Option(help: ArgumentHelp("Labels file (session_id,intent) to add an intent column.", valueName: "file")) var labels: String?
-    @Option(help: ArgumentHelp("Use this model's feature spec (same columns as the model) instead of fitting one on these events; the events then stream (memory bounded by the visitors still active) and rows come in the order sessions close.", valueName: "file")) var model: String?
+    @Option(help: ArgumentHelp("Use this model's feature spec (same columns as the model) instead of fitting one on these events; the events then stream (memory bounded by the visitors still active) and rows come in the order sessions close, and --max-sessions-per-visitor counts a visitor's sessions within each chunk of events, as intent score does.", valueName: "file")) var model: String?
     @Option(help: ArgumentHelp("Only the first K page views of each session (early prediction).", valueName: "K")) var prefixPageViews: Int?
     @Option(help: ArgumentHelp("Output: .csv, or .npy (float32 matrix, with NAME.columns.tsv and NAME.rows.csv beside it).", valueName: "file")) var out: String
     @OptionGroup var output: OutputOptions
@@ -40,8 +40,8 @@ struct FeaturesCommand: ParsableCommand {
         }
         let modelSpec = try model.map { try ModelFile.loadClassifier(path: $0).requireFeatureSpec() }
         if let modelSpec { return try stream(spec: modelSpec) }
-        let data = try input.load(sessionizer: modelSpec?.sessionizer, quiet: output.quiet)
-        let spec = try modelSpec ?? FeatureSpec.fit(events: data.events, sessions: data.sessions, taxonomyYAML: try input.taxonomyYAML(),
+        let data = try input.load(quiet: output.quiet)
+        let spec = try FeatureSpec.fit(events: data.events, sessions: data.sessions, taxonomyYAML: try input.taxonomyYAML(),
                                                     configuration: { var c = FeatureConfiguration(); c.sessionizer = input.sessionizer(); return c }())
         var keyed: LabelSet? = nil
         if let labels {
@@ -80,6 +80,7 @@ struct FeaturesCommand: ParsableCommand {
     /// as their visitors go idle (in that order, not the sessions' start order).
     func stream(spec: FeatureSpec) throws {
         if input.events.isEmpty { throw ValidationError("give at least one --events file") }
+        if input.sessionTimeout != 30 && !output.quiet { Console.note("--session-timeout is ignored: the model's own sessionization rules apply") }
         let pseudonymizer = try input.pseudonymizer(quiet: output.quiet)
         let reader = EventReader(options: input.readerOptions(), pseudonymizer: pseudonymizer)
         var keyed: LabelSet? = nil
@@ -112,7 +113,11 @@ struct FeaturesCommand: ParsableCommand {
                 try restart()
                 try pass(sorted: true)
             }
-            // Inside the write: when no label matches, nothing is left behind.
+            // Inside the write: when nothing was usable or no label matches, nothing is left behind.
+            if read.kept == 0 {
+                throw InputError(file: input.events.joined(separator: ", "), reason: .emptyFile,
+                                 detail: "no usable events (read \(read.records) records, skipped \(read.skipped.total), excluded for consent \(read.excludedForConsent))")
+            }
             if let labels, let keyed {
                 if matched == 0 { throw ValidationError("no label in \(labels) matches a session of the events") }
                 if !output.quiet && matched < keyed.labelCount { Console.note("\(keyed.labelCount - matched) label(s) match no session") }

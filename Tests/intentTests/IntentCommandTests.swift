@@ -108,6 +108,12 @@ import VisitIntentTestSupport
         r = try intent(["train", "--events", "data/events.jsonl", "--labels", "data/labels.csv", "--validation-events", "data/events.jsonl",
                         "--validation-labels", "vip.csv", "--out", "m.json", "--quiet"], in: dir)
         #expect(r.status != 0 && r.stderr.contains("vip") && r.stderr.contains("only in the validation"))
+        // Streamed features with nothing usable: an error, and no output left behind.
+        try Data("{\"timestamp\":\"yesterday\"}\nnot json\n".utf8).write(to: URL(fileURLWithPath: dir + "/junk.jsonl"))
+        r = try intent(["features", "--model", TestSupport.repositoryRoot + "/models/clinic-logistic.json", "--events", "junk.jsonl", "--skip-invalid",
+                        "--out", "junk.npy", "--quiet"], in: dir)
+        #expect(r.status != 0 && r.stderr.contains("no usable events"), "\(r.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("junk.") } == ["junk.jsonl"])
         // A wrong model kind for evaluation labels: a model knows its classes.
         _ = try intent(["train", "--events", "data/events.jsonl", "--labels", "data/labels.csv", "--out", "ok.json", "--quiet"], in: dir)
         r = try intent(["evaluate", "--model", "ok.json", "--events", "data/events.jsonl", "--labels", "vip.csv"], in: dir)
@@ -126,6 +132,7 @@ import VisitIntentTestSupport
         p.arguments = ["serve", "--model", TestSupport.repositoryRoot + "/models/clinic-logistic.json", "--port", "\(20_000 + Int.random(in: 0..<20_000))"]
         p.environment = ProcessInfo.processInfo.environment.merging(["INTENT_PSEUDONYM_KEY": "cli-test-key"]) { $1 }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        defer { try? handle.close() }
         p.standardOutput = handle
         p.standardError = handle
         try p.run()

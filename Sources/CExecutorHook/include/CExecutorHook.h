@@ -3,8 +3,8 @@
 
 /// Sends every job the Swift runtime would give its global executor to
 /// `enqueue` instead (a job is an opaque pointer: Swift's `UnownedJob`).
-/// Returns 0 when the hook cannot be set: the runtime lacks it, or another
-/// hook is already there.
+/// Returns 0 when the hook cannot be set: the runtime lacks it, another hook
+/// is already there, or this was called before (it installs once).
 ///
 /// NIO's `unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor`
 /// finds the runtime's hook variable with `dlsym`, which sees only exported
