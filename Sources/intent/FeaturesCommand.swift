@@ -138,7 +138,7 @@ struct FeaturesCommand: ParsableCommand {
             }
         }
         Console.reportRead(read, quiet: output.quiet)
-        input.reportLimits(summary)
+        input.reportLimits(summary, quiet: output.quiet)
         print("wrote \(written) sessions × \(columns.count) features from \(read.kept) events to \(out)")
     }
 }

@@ -81,8 +81,9 @@ struct EventInputOptions: ParsableArguments {
         return pseudonymizer
     }
 
-    /// Warns of what the session limits left out of a streamed run.
-    func reportLimits(_ summary: StreamingScorer.Summary) {
+    /// Notes and warns of the sessions a streamed run left out, as `load` does.
+    func reportLimits(_ summary: StreamingScorer.Summary, quiet: Bool) {
+        if summary.sessionsWithoutPageView > 0 && !quiet { Console.note("\(summary.sessionsWithoutPageView) session(s) without any page view left out") }
         if summary.sessionsOverEventLimit > 0 { Console.warn("\(summary.sessionsOverEventLimit) session(s) with more than \(maxEventsPerSession) events left out (--max-events-per-session)") }
         if summary.visitorsOverSessionLimit > 0 { Console.warn("\(summary.visitorsOverSessionLimit) visitor(s) with more than \(maxSessionsPerVisitor) sessions left out (--max-sessions-per-visitor)") }
     }

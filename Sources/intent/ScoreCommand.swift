@@ -122,7 +122,7 @@ struct ScoreCommand: ParsableCommand {
         }
         if let out { try AtomicFile.write(path: out, run) } else { try run(AtomicFile.standardOutput) }
         Console.reportRead(read, quiet: output.quiet)
-        input.reportLimits(summary)
+        input.reportLimits(summary, quiet: output.quiet)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         if let out { print("scored \(summary.sessions) sessions from \(summary.events) events → \(out)") }
         if let summaryJson {

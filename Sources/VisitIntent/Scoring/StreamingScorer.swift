@@ -47,6 +47,8 @@ public final class StreamingScorer {
         public var carriedEvents = 0
         public var sessionsOverEventLimit = 0
         public var visitorsOverSessionLimit = 0
+        /// Sessions left out for having no page view (as in-memory reading leaves them out).
+        public var sessionsWithoutPageView = 0
         public init() {}
     }
 
@@ -92,6 +94,7 @@ public final class StreamingScorer {
         s.chunks = scored.chunks
         s.sessionsOverEventLimit = scored.sessionsOverEventLimit
         s.visitorsOverSessionLimit = scored.visitorsOverSessionLimit
+        s.sessionsWithoutPageView = scored.sessionsWithoutPageView
         return s
     }
 
@@ -338,6 +341,7 @@ extension StreamingScorer {
                 scored.sessions += sessions.count
                 scored.sessionsOverEventLimit += sessions.sessionsOverEventLimit
                 scored.visitorsOverSessionLimit += sessions.visitorsOverSessionLimit
+                scored.sessionsWithoutPageView += sessions.sessionsWithoutPageView
             }
         }
 

@@ -61,6 +61,25 @@ import VisitIntentTestSupport
         #expect(differences == 0)
     }
 
+    /// A session with no page view is left out, as in memory, and counted (the
+    /// CLI notes it, as it does for in-memory reading).
+    @Test func sessionsWithoutPageViewsAreCountedAsInMemory() throws {
+        let (data, labels, dir) = try TestSupport.generatedDataset(sessions: 600, seed: 15)
+        let model = try Self.model(data, labels)
+        let path = dir + "/events.jsonl"
+        let extra = ["2027-01-01T10:00:00Z", "2027-01-01T10:00:40Z"].map {
+            "{\"visitor_id\":\"scroll-only\",\"session_id\":\"s-scroll\",\"timestamp\":\"\($0)\",\"event\":\"scroll\",\"url\":\"https://www.clinique-lumiere.fr/\",\"scroll_pct\":50}\n"
+        }.joined()
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(extra.utf8))
+        try handle.close()
+        let memory = try SessionDataset.load(paths: [path], reader: EventReader(pseudonymizer: TestSupport.key), sessionizer: SessionizerConfiguration())
+        let (_, summary) = try Self.stream(path, model: model, chunk: 1_000, tables: true)
+        #expect(memory.sessions.sessionsWithoutPageView == 1)
+        #expect(summary.sessionsWithoutPageView == 1 && summary.sessions == memory.sessions.count)
+    }
+
     /// The batch path hands the scorer tables read in parallel: the same
     /// scores and counts as events added one by one, and as in memory.
     @Test func tablesFromThePipelinedReaderGiveTheEventByEventScores() throws {
