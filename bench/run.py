@@ -62,7 +62,11 @@ Benchmarks (BENCHMARKS below; a new one is one function and one entry):
              p99, requests/s, errors (socket errors, non-2xx/3xx, and non-2xx
              counted by the server's /metrics) and the issue's goal (p99 < 2 ms
              at 2,000 requests/s, zero errors). wrk and the server share the
-             machine's cores. The server is stopped with SIGTERM (SIGKILL after
+             machine's cores; each row notes the share of CPU time the
+             hypervisor took from the machine during its run (steal in
+             /proc/stat), which moves the tail most on a shared host, and the
+             server's executor (its tasks on NIO's event loops, or not). The
+             server is stopped with SIGTERM (SIGKILL after
              5 s). No peer. Its rows also go to bench/out/service.json.
 
 In time rows the ratio column is peer time / our time: above 1 means
@@ -1509,6 +1513,17 @@ def _proc_cpu_seconds(pid):
         return None
 
 
+def _cpu_jiffies():
+    """(steal, total) jiffies of all CPUs from /proc/stat: the share the hypervisor took from this
+    machine's vCPUs, which is what moves the service's tail most on a shared host."""
+    try:
+        with open("/proc/stat") as fh:
+            fields = [int(x) for x in fh.readline().split()[1:]]
+        return fields[7], sum(fields)
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def _proc_peak_rss_mib(pid):
     try:
         with open(f"/proc/{pid}/status") as fh:
@@ -1624,12 +1639,14 @@ def _wrk_run(ctx, wrk, server, script, label, threads, connections, seconds):
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     statuses0 = _server_statuses(server.port)
     cpu0 = _proc_cpu_seconds(server.proc.pid)
+    jiffies0 = _cpu_jiffies()
     ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     r = _run_logged(cmd, label, seconds + 60)
     wall = time.perf_counter() - t0
     ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu1 = _proc_cpu_seconds(server.proc.pid) if server.alive() else None
+    jiffies1 = _cpu_jiffies()
     statuses1 = _server_statuses(server.port) if server.alive() else None
     if not server.alive():
         raise Failed(f"the server exited during the run (status {server.proc.returncode})")
@@ -1638,6 +1655,8 @@ def _wrk_run(ctx, wrk, server, script, label, threads, connections, seconds):
     res = _parse_wrk(r.stdout)
     res.update(command=cmd, threads=threads, connections=connections, duration_seconds=seconds, wall_seconds=wall,
                load_average_before=load, wrk_cpu_seconds=(ru1.ru_utime + ru1.ru_stime) - (ru0.ru_utime + ru0.ru_stime))
+    if jiffies0 and jiffies1 and jiffies1[1] > jiffies0[1]:
+        res["steal_share"] = (jiffies1[0] - jiffies0[0]) / (jiffies1[1] - jiffies0[1])
     if cpu0 is not None and cpu1 is not None:
         res["server_cpu_seconds"] = cpu1 - cpu0
         res["server_cpu_us_per_request"] = (cpu1 - cpu0) / res["requests"] * 1e6 if res["requests"] else None
@@ -1794,6 +1813,8 @@ def bench_service(ctx):
                         notes.append(f"p99.9 {exact['p99_9_us'] / 1000:.2f} ms, max {exact['max_us'] / 1000:.2f} ms")
                     if res.get("server_cpu_us_per_request") is not None:
                         notes.append(f"server CPU {res['server_cpu_us_per_request']:.0f} µs/request")
+                    if res.get("steal_share") is not None:
+                        notes.append(f"CPU time stolen by the hypervisor {100 * res['steal_share']:.1f}%")
                     if server.info.get("executor") != "event loops":
                         notes.append(f"tasks on the {server.info.get('executor', 'unknown')} executor")
                     rows.append(row(title, size, _ms3(res), "—", "—", "; ".join(notes), res))
