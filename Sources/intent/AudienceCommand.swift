@@ -79,16 +79,16 @@ struct AudienceCommand: ParsableCommand {
         o.fromDay = try from.map { try Self.day($0, "--from") }
         o.toDay = try to.map { try Self.day($0, "--to") }
         o.playbook = book
-        let result = AudienceBuilder(intents: intents, options: o).build(sessions, model: (model as NSString).lastPathComponent,
+        let result = AudienceBuilder(intents: intents, options: o).build(sessions, model: PathText.lastComponent(of: model),
                                                                         intentSource: labels == nil ? "predicted" : "labels")
         guard result.visitors >= minGroupSize else {
             throw ValidationError("only \(result.visitors) visitor(s) in this period: fewer than --min-group-size \(minGroupSize), so nothing can be shown without singling someone out")
         }
         try FileManager.default.createDirectory(atPath: report, withIntermediateDirectories: true)
         let page = AudienceReportPage(report: result)
-        try AtomicFile.write(path: (report as NSString).appendingPathComponent("audience.json"), bytes: try result.json())
-        try AtomicFile.write(path: (report as NSString).appendingPathComponent("audience.md"), text: page.markdown())
-        try AtomicFile.write(path: (report as NSString).appendingPathComponent("audience.html"), text: page.render())
+        try AtomicFile.write(path: PathText.join(report, "audience.json"), bytes: try result.json())
+        try AtomicFile.write(path: PathText.join(report, "audience.md"), text: page.markdown())
+        try AtomicFile.write(path: PathText.join(report, "audience.html"), text: page.render())
         print("audience of \(result.visitors) visitors, \(result.sessions) sessions → \(report)/audience.html, audience.md, audience.json")
     }
 }

@@ -65,7 +65,7 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         let classifiers = try model.map { try ModelFile.loadClassifier(path: $0) }
-        let names = model.map { ($0 as NSString).lastPathComponent }
+        let names = model.map { PathText.lastComponent(of: $0) }
         var evaluations: [Evaluation] = []
         let progress = Progress(label: "evaluating", quiet: output.quiet)
         if let tablePath = table.table {
@@ -99,9 +99,9 @@ struct EvaluateCommand: ParsableCommand {
         let markdown = evaluations.map { $0.markdown(heading: evaluations.count > 1 ? 2 : 1) }.joined(separator: "\n")
         if let dir = report ?? out {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            try AtomicFile.write(path: (dir as NSString).appendingPathComponent("metrics.json"), bytes: try EvaluationReport(evaluations: evaluations).json())
-            try AtomicFile.write(path: (dir as NSString).appendingPathComponent("report.md"), text: (evaluations.count > 1 ? "# Evaluation report\n\n" : "") + markdown)
-            try AtomicFile.write(path: (dir as NSString).appendingPathComponent("report.html"), text: EvaluationReportPage(evaluations: evaluations).render())
+            try AtomicFile.write(path: PathText.join(dir, "metrics.json"), bytes: try EvaluationReport(evaluations: evaluations).json())
+            try AtomicFile.write(path: PathText.join(dir, "report.md"), text: (evaluations.count > 1 ? "# Evaluation report\n\n" : "") + markdown)
+            try AtomicFile.write(path: PathText.join(dir, "report.html"), text: EvaluationReportPage(evaluations: evaluations).render())
         }
         print(markdown)
         if let dir = report ?? out { print("wrote \(dir)/report.html, report.md and metrics.json") }

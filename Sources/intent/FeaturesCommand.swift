@@ -35,7 +35,7 @@ struct FeaturesCommand: ParsableCommand {
             let schema = try model.map { try ModelFile.loadClassifier(path: $0).featureColumns }
             let t = try FeatureTable.read(path: tablePath, options: table.options(label: table.label), schema: schema)
             try t.write(path: out)
-            print("wrote \(t.values.rows) rows × \(t.columns.count) columns (\(t.columns.filter(\.isCategorical).count) categorical) from \(tablePath) to \(out)")
+            Console.wrote("wrote \(t.values.rows) rows × \(t.columns.count) columns (\(t.columns.filter(\.isCategorical).count) categorical) from \(tablePath) to \(out)", to: out)
             return
         }
         let modelSpec = try model.map { try ModelFile.loadClassifier(path: $0).requireFeatureSpec() }
@@ -72,7 +72,7 @@ struct FeaturesCommand: ParsableCommand {
         } else {
             try matrix.writeCSV(path: out, labels: labelColumn, progress: Progress(label: "writing", quiet: output.quiet))
         }
-        print("wrote \(matrix.rows) sessions × \(matrix.columns.count) features from \(data.readSummary.kept) events to \(out)")
+        Console.wrote("wrote \(matrix.rows) sessions × \(matrix.columns.count) features from \(data.readSummary.kept) events to \(out)", to: out)
     }
 
     /// With a model's spec nothing is fitted on the events, so they stream as in
@@ -139,6 +139,6 @@ struct FeaturesCommand: ParsableCommand {
         }
         Console.reportRead(read, quiet: output.quiet)
         input.reportLimits(summary, quiet: output.quiet)
-        print("wrote \(written) sessions × \(columns.count) features from \(read.kept) events to \(out)")
+        Console.wrote("wrote \(written) sessions × \(columns.count) features from \(read.kept) events to \(out)", to: out)
     }
 }

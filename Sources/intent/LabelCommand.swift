@@ -40,7 +40,7 @@ struct LabelCommand: ParsableCommand {
             try w.write(text)
         }
         let counts = result.counts.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
-        print("labelled \(result.labels.count) of \(data.sessions.count) sessions (\(counts)) to \(out)")
+        Console.wrote("labelled \(result.labels.count) of \(data.sessions.count) sessions (\(counts)) to \(out)", to: out)
         if !output.quiet {
             if result.outcomeBeforePageView > 0 { Console.note("\(result.outcomeBeforePageView) session(s) left unlabelled: their outcome came before any page view") }
             if result.unmatched > 0 { Console.note("\(result.unmatched) session(s) matched no rule (add a last rule with 'otherwise: true')") }

@@ -134,6 +134,12 @@ enum Console {
         FileHandle.standardError.write(Data("warning: \(text)\n".utf8))
     }
 
+    /// What a verb wrote, on standard output; on standard error when the output
+    /// itself went to standard output (`--out -`), so it is not mixed in.
+    static func wrote(_ text: String, to out: String) {
+        if out == "-" { FileHandle.standardError.write(Data("\(text)\n".utf8)) } else { print(text) }
+    }
+
     static func reportRead(_ s: EventReader.Summary, quiet: Bool) {
         if s.skipped.total > 0 {
             for line in s.skipped.lines { FileHandle.standardError.write(Data("warning: \(line)\n".utf8)) }

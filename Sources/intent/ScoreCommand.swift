@@ -25,7 +25,9 @@ struct ScoreCommand: ParsableCommand {
     @OptionGroup var input: EventInputOptions
     @Option(help: ArgumentHelp("A feature matrix (.npy, float32, the model's columns) to score instead of events.", valueName: "file")) var features: String?
     @OptionGroup(title: "Tables: one row per session instead of events") var table: TableOptions
-    @Option(help: ArgumentHelp("Output: .csv or .jsonl (default: CSV on standard output).", valueName: "file")) var out: String?
+    @Option(name: .customLong("out"), help: ArgumentHelp("Output: .csv or .jsonl (default, or -: CSV on standard output).", valueName: "file")) var outOption: String?
+    /// The output file; nil for standard output (no option, or `-`).
+    var out: String? { outOption == "-" ? nil : outOption }
     @Option(help: "session or visitor.") var level: String = "session"
     @Option(help: ArgumentHelp("Score from the first K page views of each session.", valueName: "K")) var prefix: Int?
     @Option(help: ArgumentHelp("Add the N features that pushed the predicted intent most, in words, with their contribution.", valueName: "N")) var reasons: Int = 0

@@ -138,9 +138,9 @@ public struct JourneyGenerator: Sendable {
         progress?.update(0.45)
         // 4. Write.
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let eventsPath = (directory as NSString).appendingPathComponent("events.jsonl")
-        let labelsPath = (directory as NSString).appendingPathComponent("labels.csv")
-        let taxonomyPath = (directory as NSString).appendingPathComponent("taxonomy.yaml")
+        let eventsPath = PathText.join(directory, "events.jsonl")
+        let labelsPath = PathText.join(directory, "labels.csv")
+        let taxonomyPath = PathText.join(directory, "taxonomy.yaml")
         try AtomicFile.write(path: eventsPath) { out in
             let chunk = 65_536
             let chunks = (order.count + chunk - 1) / chunk

@@ -44,8 +44,29 @@ public enum AtomicFile {
     /// A writer on standard output, for verbs that print their result.
     nonisolated(unsafe) public static let standardOutput = Writer(handle: stdout, path: "<stdout>")
 
+    /// Writes `path` through `body`, all or nothing. `-` is standard output. A
+    /// symbolic link is followed: the file it points to is replaced, the link
+    /// kept. An existing target that is not a regular file (a FIFO, a terminal,
+    /// `/dev/stdout`) is written in place, since renaming over it would replace
+    /// the device or pipe with a file.
     public static func write(path: String, _ body: (Writer) throws -> Void) throws {
-        let directory = (path as NSString).deletingLastPathComponent
+        if path == "-" {
+            try body(standardOutput)
+            if fflush(stdout) != 0 { throw AtomicFileError(path: path, detail: String(cString: strerror(errno))) }
+            return
+        }
+        var target = stat()
+        if stat(path, &target) == 0 && (target.st_mode & S_IFMT) != S_IFREG {
+            guard let handle = fopen(path, "wb") else {
+                throw AtomicFileError(path: path, detail: String(cString: strerror(errno)))
+            }
+            defer { fclose(handle) }
+            try body(Writer(handle: handle, path: path))
+            if fflush(handle) != 0 { throw AtomicFileError(path: path, detail: String(cString: strerror(errno))) }
+            return
+        }
+        let path = resolvingLink(path)
+        let directory = PathText.directory(of: path)
         if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
         let temporary = path + ".tmp-\(getpid())"
         guard let handle = fopen(temporary, "wb") else {
@@ -63,6 +84,22 @@ public enum AtomicFile {
             unlink(temporary)
             throw error
         }
+    }
+
+    /// The file a chain of symbolic links at `path` ends at (a link's relative
+    /// target is taken from the link's directory); `path` itself otherwise.
+    static func resolvingLink(_ path: String) -> String {
+        var current = path
+        for _ in 0..<40 {  // as the kernel's own limit on links followed
+            var info = stat()
+            guard lstat(current, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK else { return current }
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let n = readlink(current, &buffer, buffer.count - 1)
+            guard n > 0 else { return current }
+            let link = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            current = link.hasPrefix("/") ? link : PathText.join(PathText.directory(of: current), link)
+        }
+        return current
     }
 
     public static func write(path: String, bytes: [UInt8]) throws { try write(path: path) { try $0.write(bytes) } }

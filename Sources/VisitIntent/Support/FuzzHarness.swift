@@ -146,7 +146,7 @@ public enum FuzzHarness {
     static let scratchPrefix: String = {
         let env = ProcessInfo.processInfo.environment["VISITINTENT_FUZZ_SCRATCH"]
         let directory = env ?? (FileManager.default.isWritableFile(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory())
-        return (directory as NSString).appendingPathComponent("visitintent-fuzz-\(ProcessInfo.processInfo.processIdentifier)-")
+        return PathText.join(directory, "visitintent-fuzz-\(ProcessInfo.processInfo.processIdentifier)-")
     }()
 
     /// Two visitors, one who books and one who reads procedure and pricing pages.
