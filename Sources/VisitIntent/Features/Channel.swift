@@ -33,6 +33,14 @@ public enum Channel: String, CaseIterable, Sendable, Codable {
         }
     }
 
+    /// Whether a host is a search engine, social network, medical directory or
+    /// e-mail tool: never the site itself, however often it refers pages within a
+    /// session (a duplicated landing event, or a visitor who searches again).
+    static func isKnownExternal(host: String) -> Bool {
+        mentions(host, searchEngineLabels) || mentions(host, socialNetworkLabels) || mentions(host, medicalDirectoryLabels)
+            || mentions(host, emailToolLabels)
+    }
+
     /// Groups a session's `source`, `medium` and referrer host (all lower case).
     /// `internalHosts` are the site's own hosts: a referrer among them is navigation, not a channel.
     static let paidMedia: Set<String> = ["cpc", "ppc", "paid", "paidsearch", "paid_search", "paid-search", "sem", "paid_social", "paidsocial", "paid-social"]

@@ -100,7 +100,7 @@ public struct FeatureSpec: Codable, Sendable, Equatable {
                 inner += 1
             }
         }
-        for (h, c) in innerReferrers where Double(c) >= 0.2 * Double(inner) { hosts.insert(events.pool[h]) }
+        for (h, c) in innerReferrers where Double(c) >= 0.2 * Double(inner) && !Channel.isKnownExternal(host: events.pool[h]) { hosts.insert(events.pool[h]) }
         if let taxonomy = try? SiteTaxonomy.parse(yaml: taxonomyYAML) { hosts.formUnion(taxonomy.siteHosts) }
         let hostList = hosts.sorted()
         return try FeatureSpec(taxonomyYAML: taxonomyYAML, sessionizer: configuration.sessionizer,

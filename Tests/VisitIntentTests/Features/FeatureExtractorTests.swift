@@ -55,6 +55,25 @@ import VisitIntentTestSupport
         }
     }
 
+    /// A search engine that refers a later page of a session (a visitor who
+    /// searched again) is never taken for the site itself: found on a dentist's
+    /// data, where one such session made all Google traffic "direct".
+    @Test func aSearchEngineReferringWithinASessionStaysExternal() throws {
+        let lines = [
+            T.event("v1", "2026-09-01T10:00:00Z", url: "https://www.praxis.de/de/preise", session: "s1"),
+            T.event("v1", "2026-09-01T10:02:00Z", url: "https://www.praxis.de/de/kontakt", session: "s1", extra: "\"referrer\":\"https://www.google.de/search?q=x\""),
+            T.event("v2", "2026-09-02T10:00:00Z", url: "https://www.praxis.de/de/preise", session: "s2", extra: "\"referrer\":\"https://www.google.de/\""),
+        ]
+        let (table, _) = try T.read(lines.joined(separator: "\n") + "\n")
+        let sessions = Sessionizer().sessions(of: table)
+        let spec = try FeatureSpec.fit(events: table, sessions: sessions, taxonomyYAML: ClinicTaxonomy.yaml)
+        #expect(!spec.internalHosts.contains { $0.contains("google") })
+        #expect(spec.internalHosts.contains("praxis.de"))
+        let m = try FeatureExtractor(spec: spec).extract(events: table, sessions: sessions, threads: 1)
+        let v2 = try #require(m.sessionIDs.firstIndex { $0 == sessions.id[1] })
+        #expect(value(m, "channel:organic_search", row: v2) == 1 && value(m, "channel:direct", row: v2) == 0)
+    }
+
     @Test func handMadeJourneyHasHandComputedFeatures() throws {
         let m = try extract(Self.journey)
         let v = { (name: String) in self.value(m, name) }
