@@ -61,7 +61,7 @@ reports: build render-selftest
 	$(INTENT) evaluate --model models/clinic-logistic.json --model models/clinic-gbdt.json --events $(SAMPLE)/events.jsonl \
 	  --labels $(SAMPLE)/labels.csv --by device,channel,visitor_type,landing_kind --report $(RENDER_OUT)/evaluation --quiet > /dev/null
 	python3 tools/render_png.py $(RENDER_OUT)/evaluation/report.html $(RENDER_OUT)/evaluation.png
-	$(INTENT) audience --model models/clinic-gbdt.json --events $(SAMPLE)/events.jsonl --taxonomy datasets/clinic-taxonomy.yaml \
+	$(INTENT) audience --model models/clinic-gbdt.json --events $(SAMPLE)/events.jsonl \
 	  --playbook datasets/clinic-playbook.yaml --by week --report $(RENDER_OUT)/audience --quiet > /dev/null
 	python3 tools/render_png.py $(RENDER_OUT)/audience/audience.html $(RENDER_OUT)/audience.png
 
@@ -77,7 +77,7 @@ demo: build
 	$(INTENT) evaluate --model $(OUT)/clinic-logistic.json --events $(SAMPLE)/events.jsonl --labels $(SAMPLE)/labels.csv \
 	  --model $(OUT)/clinic-gbdt.json --by device,channel,visitor_type,landing_kind --report $(OUT)/evaluation
 	$(INTENT) score --model $(OUT)/clinic-logistic.json --events $(SAMPLE)/events.jsonl --out $(OUT)/scores.csv
-	$(INTENT) audience --model $(OUT)/clinic-gbdt.json --events $(SAMPLE)/events.jsonl --taxonomy datasets/clinic-taxonomy.yaml \
+	$(INTENT) audience --model $(OUT)/clinic-gbdt.json --events $(SAMPLE)/events.jsonl \
 	  --playbook datasets/clinic-playbook.yaml --report $(OUT)/audience
 	$(INTENT) inspect $(OUT)/clinic-logistic.json > $(OUT)/model-card.md
 	@echo

@@ -14,7 +14,7 @@ struct AudienceCommand: ParsableCommand {
 
         Example:
           intent audience --model models/clinic-gbdt.json --events datasets/clinic-sample/events.jsonl \\
-            --taxonomy datasets/clinic-taxonomy.yaml --playbook datasets/clinic-playbook.yaml --by week --report out/audience
+            --playbook datasets/clinic-playbook.yaml --by week --report out/audience
         """)
 
     @Option(help: ArgumentHelp("Model file (its feature spec and taxonomy classify the pages).", valueName: "file")) var model: String
@@ -49,6 +49,7 @@ struct AudienceCommand: ParsableCommand {
     func run() throws {
         let classifier = try ModelFile.loadClassifier(path: model)
         let spec = try classifier.requireFeatureSpec()
+        input.warnTaxonomyIgnored()
         let data = try input.load(sessionizer: spec.sessionizer, quiet: output.quiet)
         let (scores, matrix) = try ScoreTable.score(model: classifier, data: data, threads: threads)
         var intents = classifier.classes

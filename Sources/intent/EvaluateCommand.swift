@@ -80,6 +80,7 @@ struct EvaluateCommand: ParsableCommand {
         } else {
             guard let labels else { throw ValidationError("give --labels (with --events), or --table with --label") }
             if input.sessionTimeout != 30 && !output.quiet { Console.note("--session-timeout is ignored: the model's own sessionization rules apply") }
+            input.warnTaxonomyIgnored()
             var skipped = SkipReport()
             let labelSet = try LabelSet.read(path: labels, skipInvalid: input.skipInvalid, skipped: &skipped)
             for line in skipped.lines { Console.note(line) }

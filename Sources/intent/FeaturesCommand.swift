@@ -81,6 +81,7 @@ struct FeaturesCommand: ParsableCommand {
     func stream(spec: FeatureSpec) throws {
         if input.events.isEmpty { throw ValidationError("give at least one --events file") }
         if input.sessionTimeout != 30 && !output.quiet { Console.note("--session-timeout is ignored: the model's own sessionization rules apply") }
+        input.warnTaxonomyIgnored()
         let pseudonymizer = try input.pseudonymizer(quiet: output.quiet)
         let reader = EventReader(options: input.readerOptions(), pseudonymizer: pseudonymizer)
         var keyed: LabelSet? = nil

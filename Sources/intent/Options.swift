@@ -81,6 +81,12 @@ struct EventInputOptions: ParsableArguments {
         return pseudonymizer
     }
 
+    /// A model brings its own taxonomy (its pages' topics and kinds are part of its
+    /// features): a `--taxonomy` given with one would be silently unused.
+    func warnTaxonomyIgnored() {
+        if let taxonomy { Console.warn("--taxonomy \(taxonomy) is ignored: the model classifies pages with the taxonomy it was trained with (retrain to change it)") }
+    }
+
     /// Notes and warns of the sessions a streamed run left out, as `load` does.
     func reportLimits(_ summary: StreamingScorer.Summary, quiet: Bool) {
         if summary.sessionsWithoutPageView > 0 && !quiet { Console.note("\(summary.sessionsWithoutPageView) session(s) without any page view left out") }

@@ -88,6 +88,7 @@ struct ScoreCommand: ParsableCommand {
         }
         if input.sessionTimeout != 30 && !output.quiet { Console.note("--session-timeout is ignored: the model's own sessionization rules apply") }
         if input.events.isEmpty { throw ValidationError("give at least one --events file") }
+        input.warnTaxonomyIgnored()
         let book = try playbook.map { try ContentPlaybook.load(path: $0) }
         var o = StreamingScorer.Options()
         o.chunkEvents = chunkEvents

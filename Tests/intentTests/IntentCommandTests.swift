@@ -108,6 +108,10 @@ import VisitIntentTestSupport
         r = try intent(["train", "--events", "data/events.jsonl", "--labels", "data/labels.csv", "--validation-events", "data/events.jsonl",
                         "--validation-labels", "vip.csv", "--out", "m.json", "--quiet"], in: dir)
         #expect(r.status != 0 && r.stderr.contains("vip") && r.stderr.contains("only in the validation"))
+        // A taxonomy given with a model is not silently unused.
+        r = try intent(["score", "--model", TestSupport.repositoryRoot + "/models/clinic-logistic.json", "--events", "data/events.jsonl",
+                        "--taxonomy", "no-such.yaml", "--out", "s.csv", "--quiet"], in: dir)
+        #expect(r.status == 0 && r.stderr.contains("--taxonomy no-such.yaml is ignored"), "\(r.stderr)")
         // Streamed features with nothing usable: an error, and no output left behind.
         try Data("{\"timestamp\":\"yesterday\"}\nnot json\n".utf8).write(to: URL(fileURLWithPath: dir + "/junk.jsonl"))
         r = try intent(["features", "--model", TestSupport.repositoryRoot + "/models/clinic-logistic.json", "--events", "junk.jsonl", "--skip-invalid",
