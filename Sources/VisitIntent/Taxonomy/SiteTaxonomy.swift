@@ -17,6 +17,10 @@ import Foundation
 ///   - {match: "/tarifs", kind: pricing}
 ///   - {regex: "^/blog/.*", kind: blog}
 /// ```
+///
+/// Every key is checked, in rules and the fallback too: a misspelt one is an
+/// error rather than a rule that quietly never classifies. A prefix may be
+/// given alone and with or without its slashes (`de`, `/en/`).
 public struct SiteTaxonomy: Sendable {
     public struct Rule: Sendable {
         public var pattern: PathPattern
@@ -97,6 +101,11 @@ public struct SiteTaxonomy: Sendable {
         var rules: [Rule] = []
         for (i, item) in list.enumerated() {
             guard let r = item as? [String: Any] else { throw Failure(file: file, detail: "rule \(i + 1) must be a mapping") }
+            // A misspelt key ('topc') would otherwise leave its pages unclassified without a word.
+            if let unknown = r.keys.sorted().first(where: { !["match", "regex", "topic", "kind"].contains($0) }) {
+                throw Failure(file: file, detail: "rule \(i + 1): unknown key '\(unknown)' (expected match or regex, and topic and/or kind)")
+            }
+            if r["match"] != nil && r["regex"] != nil { throw Failure(file: file, detail: "rule \(i + 1): give 'match' or 'regex', not both") }
             func scalar(_ key: String) throws -> String? {
                 guard let v = r[key] else { return nil }
                 if v is [Any] || v is [String: Any] || v is NSNull { throw Failure(file: file, detail: "rule \(i + 1): '\(key)' must be a single name") }
@@ -113,15 +122,40 @@ public struct SiteTaxonomy: Sendable {
                 pattern = PathPattern(glob: g)
             } else if let x = r["regex"] as? String {
                 do { pattern = try PathPattern(regex: x) } catch {
-                    throw Failure(file: file, detail: "rule \(i + 1): invalid regex: \(error)")
+                    throw Failure(file: file, detail: "rule \(i + 1): '\(x)' is not a valid regular expression (ICU syntax)")
                 }
             } else {
                 throw Failure(file: file, detail: "rule \(i + 1) needs 'match' (a glob) or 'regex'")
             }
             rules.append(Rule(pattern: pattern, topic: topic, kind: kind))
         }
-        let fallback = map["fallback"] as? [String: Any] ?? [:]
-        let prefixes = (map["strip_prefixes"] as? [Any] ?? []).map { "\($0)" }
+        // The fallback, checked as a rule's names are: a scalar or a misspelt key was ignored before.
+        var fallback: [String: Any] = [:]
+        if let value = map["fallback"] {
+            guard let f = value as? [String: Any] else { throw Failure(file: file, detail: "'fallback' must be a mapping, such as {topic: general, kind: other}") }
+            if let unknown = f.keys.sorted().first(where: { !["topic", "kind"].contains($0) }) {
+                throw Failure(file: file, detail: "fallback: unknown key '\(unknown)' (expected topic and/or kind)")
+            }
+            for (key, v) in f {
+                let s = "\(v)"
+                if v is [Any] || v is [String: Any] || v is NSNull || s.isEmpty || s.contains(":") || s.contains(",") {
+                    throw Failure(file: file, detail: "fallback: '\(key)' must be a plain name without ':' or ','")
+                }
+            }
+            fallback = f
+        }
+        // Language prefixes: one may be given alone, and "de" or "/en/" mean "/de" and "/en" (as
+        // written they matched nothing, and every page under them fell to the fallback).
+        let prefixValues: [Any] = map["strip_prefixes"].map { $0 as? [Any] ?? [$0] } ?? []
+        let prefixes = try prefixValues.map { value -> String in
+            var p = "\(value)".trimmingWhitespace
+            if value is [String: Any] || value is NSNull || p.isEmpty || p.contains(" ") || p == "/" {
+                throw Failure(file: file, detail: "strip_prefixes: '\(p)' is not a path prefix such as /fr")
+            }
+            if !p.hasPrefix("/") { p = "/" + p }
+            while p.count > 1 && p.hasSuffix("/") { p.removeLast() }
+            return p
+        }
         let site = (map["site"] as? [Any])?.map { "\($0)" } ?? (map["site"].map { ["\($0)"] } ?? [])
         var taxonomy = SiteTaxonomy(rules: rules, fallbackTopic: fallback["topic"].map { "\($0)" } ?? "general",
                                     fallbackKind: fallback["kind"].map { "\($0)" } ?? "other", stripPrefixes: prefixes)

@@ -38,12 +38,31 @@ import VisitIntent
         #expect(Array(t.kinds.prefix(PageKind.standard.count)) == PageKind.standard)
     }
 
+    /// Language prefixes as people write them: alone, or without the leading or
+    /// with a trailing slash. Found on a German site, where "strip_prefixes: /de"
+    /// and "[de, /en/]" left every page under them to the fallback.
+    @Test func prefixesAsPeopleWriteThem() throws {
+        for spelling in ["strip_prefixes: /de", "strip_prefixes: [de, /en/]", "strip_prefixes: [' /de/ ', en]"] {
+            let t = try SiteTaxonomy.parse(yaml: spelling + "\nrules:\n  - {match: /preise*, kind: pricing}")
+            #expect(t.stripPrefixes.first == "/de", "\(spelling)")
+            #expect(t.classify("/de/preise").kind == "pricing", "\(spelling)")
+            #expect(t.classify("/de").kind == "other", "\(spelling)")
+        }
+        #expect(try SiteTaxonomy.parse(yaml: "strip_prefixes: [de, /en/]\nrules:\n  - {match: /preise*, kind: pricing}").classify("/en/preise").kind == "pricing")
+    }
+
     @Test(arguments: [
         ("rules: 3", "'rules' must be a list"),
         ("rules:\n  - {match: tarifs, kind: pricing}", "must start with '/'"),
         ("rules:\n  - {kind: pricing}", "needs 'match'"),
         ("rules:\n  - {match: /a}", "neither a topic nor a kind"),
-        ("rules:\n  - {regex: '([', kind: x}", "invalid regex"),
+        ("rules:\n  - {regex: '([', kind: x}", "'([' is not a valid regular expression"),
+        ("rules:\n  - {match: /kontakt, kind: contact, topc: praxis}", "rule 1: unknown key 'topc'"),
+        ("rules:\n  - {match: /a, regex: '^/a', kind: x}", "not both"),
+        ("fallback: general\nrules: []", "'fallback' must be a mapping"),
+        ("fallback: {topic: 'a:b'}\nrules: []", "fallback: 'topic' must be a plain name"),
+        ("fallback: {topik: a}\nrules: []", "fallback: unknown key 'topik'"),
+        ("strip_prefixes: [/fr, '']\nrules: []", "strip_prefixes: '' is not a path prefix"),
         ("version: 2\nrules: []", "version 2"),
         ("rulez: []", "unknown key 'rulez'"),
         ("rules: [", "not valid YAML"),
