@@ -26,6 +26,8 @@ struct AudienceCommand: ParsableCommand {
     @Option(help: "Period for trends: week or month.") var by: String = "week"
     @Option(help: ArgumentHelp("Smallest group shown, in distinct visitors.", valueName: "k")) var minGroupSize: Int = 10
     @Option(help: ArgumentHelp("Directory for audience.html, audience.md and audience.json.", valueName: "dir")) var report: String
+    @Option(help: ArgumentHelp("The intent that means ready to book (default: the one named booking, in any case).", valueName: "name")) var bookingIntent: String?
+    @Option(help: ArgumentHelp("The intent that means researching a procedure (default: the one named research, in any case).", valueName: "name")) var researchIntent: String?
     @Option(help: "Worker threads (results do not depend on it).") var threads: Int = Parallel.defaultThreads
     @OptionGroup var output: OutputOptions
 
@@ -80,7 +82,14 @@ struct AudienceCommand: ParsableCommand {
         o.fromDay = try from.map { try Self.day($0, "--from") }
         o.toDay = try to.map { try Self.day($0, "--to") }
         o.playbook = book
-        let result = AudienceBuilder(intents: intents, options: o).build(sessions, model: PathText.lastComponent(of: model),
+        o.bookingIntent = bookingIntent
+        o.researchIntent = researchIntent
+        let builder = AudienceBuilder(intents: intents, options: o)
+        for (option, name, index, what) in [("--booking-intent", bookingIntent, builder.bookingIndex, "booking"), ("--research-intent", researchIntent, builder.researchIndex, "research")] {
+            if let name, index == nil { throw ValidationError("\(option) \(name) is not one of the intents: \(intents.joined(separator: ", "))") }
+            if index == nil { Console.warn("no intent is named \(what) (intents: \(intents.joined(separator: ", "))): the report leaves out its \(what) tables; name one with \(option)") }
+        }
+        let result = builder.build(sessions, model: PathText.lastComponent(of: model),
                                                                         intentSource: labels == nil ? "predicted" : "labels")
         guard result.visitors >= minGroupSize else {
             throw ValidationError("only \(result.visitors) visitor(s) in this period: fewer than --min-group-size \(minGroupSize), so nothing can be shown without singling someone out")

@@ -11,6 +11,10 @@ public struct AudienceBuilder: Sendable {
         public var toDay: Int?
         public var playbook: ContentPlaybook?
         public var top = 15
+        /// The intents that mean "ready to book" and "researching a procedure",
+        /// for the booking and research tables; nil: the one named so, in any case.
+        public var bookingIntent: String?
+        public var researchIntent: String?
         public init() {}
     }
 
@@ -22,9 +26,15 @@ public struct AudienceBuilder: Sendable {
         self.options = options
     }
 
-    /// The intent that means "ready to book": named `booking`, else none.
-    var bookingIndex: Int? { intents.firstIndex(of: "booking") }
-    var researchIndex: Int? { intents.firstIndex(of: "research") }
+    /// The intent that means "ready to book": the one the options name, else the
+    /// one named `booking` in any case ("Booking"), else none (its tables are left out).
+    public var bookingIndex: Int? { Self.index(of: options.bookingIntent, default: "booking", in: intents) }
+    public var researchIndex: Int? { Self.index(of: options.researchIntent, default: "research", in: intents) }
+
+    static func index(of name: String?, default fallback: String, in intents: [String]) -> Int? {
+        if let name { return intents.firstIndex(of: name) }
+        return intents.firstIndex(of: fallback) ?? intents.firstIndex { $0.lowercased() == fallback }
+    }
 
     static func dayString(_ day: Int) -> String {
         let (y, m, d) = Timestamp.civilFromDays(day)

@@ -70,6 +70,28 @@ import VisitIntent
         #expect(!(String(decoding: try r.json(), as: UTF8.self).contains("tiny-campaign")))
     }
 
+    /// Intents named otherwise than `booking` and `research`: found on a model trained
+    /// with "Booking/Curiosity/Research" (and "Termin/Neugier/Recherche"), whose report
+    /// showed 0% booking everywhere and left the booking and research tables empty.
+    @Test func bookingAndResearchIntentsByAnyName() throws {
+        let reference = report()
+        for (names, booking, research) in [(["Booking", "Curiosity", "Research"], nil, nil), (["Termin", "Neugier", "Recherche"], "Termin", "Recherche")] as [([String], String?, String?)] {
+            var o = AudienceBuilder.Options()
+            o.minimumVisitors = 10
+            o.bookingIntent = booking
+            o.researchIntent = research
+            let builder = AudienceBuilder(intents: names, options: o)
+            #expect(builder.bookingIndex == 0 && builder.researchIndex == 2)
+            let r = builder.build(Self.sessions, model: "m", intentSource: "labels")
+            #expect(r.bookingIntent == names[0])
+            #expect(r.landingPages.map(\.share) == reference.landingPages.map(\.share) && r.landingPages[0].share == 3.0 / 22)
+            #expect(r.researchExits.map(\.label) == reference.researchExits.map(\.label) && !r.researchExits.isEmpty)
+        }
+        // No such intent: none is taken, and its tables stay empty.
+        let none = AudienceBuilder(intents: ["a", "b", "c"], options: AudienceBuilder.Options())
+        #expect(none.bookingIndex == nil && none.researchIndex == nil)
+    }
+
     @Test func periodFilterAndPlaybookCells() throws {
         var o = AudienceBuilder.Options()
         o.minimumVisitors = 10
