@@ -90,6 +90,7 @@ struct EventInputOptions: ParsableArguments {
     /// Notes and warns of the sessions a streamed run left out, as `load` does.
     func reportLimits(_ summary: StreamingScorer.Summary, quiet: Bool) {
         if summary.sessionsWithoutPageView > 0 && !quiet { Console.note("\(summary.sessionsWithoutPageView) session(s) without any page view left out") }
+        if summary.repeatedEvents > 0 && !quiet { Console.note("\(summary.repeatedEvents) exact repeat(s) of an event left out (the same record twice)") }
         if summary.sessionsOverEventLimit > 0 { Console.warn("\(summary.sessionsOverEventLimit) session(s) with more than \(maxEventsPerSession) events left out (--max-events-per-session)") }
         if summary.visitorsOverSessionLimit > 0 { Console.warn("\(summary.visitorsOverSessionLimit) visitor(s) with more than \(maxSessionsPerVisitor) sessions left out (--max-sessions-per-visitor)") }
     }
@@ -103,6 +104,9 @@ struct EventInputOptions: ParsableArguments {
         Console.reportRead(data.readSummary, quiet: quiet)
         if data.sessions.sessionsWithoutPageView > 0 && !quiet {
             Console.note("\(data.sessions.sessionsWithoutPageView) session(s) without any page view left out")
+        }
+        if data.sessions.repeatedEvents > 0 && !quiet {
+            Console.note("\(data.sessions.repeatedEvents) exact repeat(s) of an event left out (the same record twice)")
         }
         if data.sessions.sessionsOverEventLimit > 0 {
             Console.warn("\(data.sessions.sessionsOverEventLimit) session(s) with more than \(maxEventsPerSession) events left out (--max-events-per-session)")

@@ -49,6 +49,8 @@ public final class StreamingScorer {
         public var visitorsOverSessionLimit = 0
         /// Sessions left out for having no page view (as in-memory reading leaves them out).
         public var sessionsWithoutPageView = 0
+        /// Exact repeats of an event left out (`EventTable.isRepeat`).
+        public var repeatedEvents = 0
         public init() {}
     }
 
@@ -95,6 +97,7 @@ public final class StreamingScorer {
         s.sessionsOverEventLimit = scored.sessionsOverEventLimit
         s.visitorsOverSessionLimit = scored.visitorsOverSessionLimit
         s.sessionsWithoutPageView = scored.sessionsWithoutPageView
+        s.repeatedEvents = scored.repeatedEvents
         return s
     }
 
@@ -342,6 +345,7 @@ extension StreamingScorer {
                 scored.sessionsOverEventLimit += sessions.sessionsOverEventLimit
                 scored.visitorsOverSessionLimit += sessions.visitorsOverSessionLimit
                 scored.sessionsWithoutPageView += sessions.sessionsWithoutPageView
+                scored.repeatedEvents += sessions.repeatedEvents
             }
         }
 

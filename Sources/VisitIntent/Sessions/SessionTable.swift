@@ -25,6 +25,8 @@ public struct SessionTable: Sendable {
     public var sessionsOverEventLimit = 0
     /// Visitors left out (with all their sessions) for having more sessions than `SessionLimits` allows.
     public var visitorsOverSessionLimit = 0
+    /// Events left out as exact repeats of another event of their session (see `EventTable.isRepeat`).
+    public var repeatedEvents = 0
 
     public init() {}
 

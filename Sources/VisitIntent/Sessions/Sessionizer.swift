@@ -151,11 +151,23 @@ public struct Sessionizer: Sendable {
             if times > 1 { id += "~\(times)" }
             table.id.append(id)
             table.visitor.append(h.visitor)
-            table.eventStart.append(table.eventOrder.count)
-            table.eventCount.append(range.count)
-            table.eventOrder.append(contentsOf: members[range])
+            let start = table.eventOrder.count
+            table.eventStart.append(start)
+            // An exact repeat of an event kept at the same time (a duplicated row) is dropped, and
+            // counted: repeats sit among the events of their timestamp, so only those are compared.
+            for k in range {
+                let e = Int(members[k])
+                var j = table.eventOrder.count - 1
+                var repeated = false
+                while j >= start, events.time[Int(table.eventOrder[j])] == events.time[e] {
+                    if events.isRepeat(e, of: Int(table.eventOrder[j])) { repeated = true; break }
+                    j -= 1
+                }
+                if repeated { table.repeatedEvents += 1 } else { table.eventOrder.append(members[k]) }
+            }
+            table.eventCount.append(table.eventOrder.count - start)
             table.start.append(events.time[Int(members[range.lowerBound])])
-            table.end.append(events.time[Int(members[range.upperBound - 1])])
+            table.end.append(events.time[Int(table.eventOrder[table.eventOrder.count - 1])])
         }
         let count = table.count
         table.previous7Days = Array(repeating: 0, count: count)

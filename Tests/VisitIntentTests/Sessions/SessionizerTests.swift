@@ -22,6 +22,51 @@ import VisitIntentTestSupport
         #expect(s.eventCount == [2, 1])
     }
 
+    /// A record sent twice is one event: found on an export whose rows were
+    /// duplicated, where page views doubled, dwell halved and intents flipped.
+    /// Repeats at the same time as other events, and interleaved with them, are
+    /// still found; an event that differs in any column is kept.
+    @Test func exactRepeatsAreOneEvent() throws {
+        let once = [
+            T.event("v", "2026-09-01T10:00:00Z", url: "/a"),
+            T.event("v", "2026-09-01T10:00:00Z", "scroll", url: "/a", extra: "\"scroll_pct\":50"),
+            T.event("v", "2026-09-01T10:01:00Z", url: "/b"),
+        ]
+        let (_, single) = try sessions(once)
+        let (table, doubled) = try sessions(once + once)  // each repeat after every other event
+        #expect(doubled.repeatedEvents == 3 && single.repeatedEvents == 0)
+        #expect(doubled.eventCount == single.eventCount && doubled.eventCount == [3])
+        #expect(doubled.events(of: 0).map { table.kind[Int($0)] } == [.pageView, .scroll, .pageView])
+        // Same time, another scroll depth: another event.
+        let (_, other) = try sessions(once + [T.event("v", "2026-09-01T10:00:00Z", "scroll", url: "/a", extra: "\"scroll_pct\":90")])
+        #expect(other.repeatedEvents == 0 && other.eventCount == [4])
+    }
+
+    /// `isRepeat` compares every column: a row differing in any one is not a repeat.
+    @Test func aRepeatMatchesEveryColumn() throws {
+        let (base, _) = try T.read([T.event("v", "2026-09-01T10:00:00Z", url: "/a"), T.event("v", "2026-09-01T10:00:00Z", url: "/a")].joined(separator: "\n") + "\n")
+        #expect(base.isRepeat(1, of: 0))
+        let changes: [(String, (inout EventTable) -> Void)] = [
+            ("visitor", { $0.visitor[1] += 1 }), ("session", { $0.session[1] += 1 }), ("time", { $0.time[1] += 1 }),
+            ("utcOffset", { $0.utcOffset[1] += 60 }), ("kind", { $0.kind[1] = .scroll }), ("otherName", { $0.otherName[1] += 1 }),
+            ("path", { $0.path[1] += 1 }), ("host", { $0.host[1] += 1 }), ("referrerHost", { $0.referrerHost[1] += 1 }),
+            ("device", { $0.device[1] = $0.device[1] == .mobile ? .desktop : .mobile }), ("source", { $0.source[1] += 1 }),
+            ("medium", { $0.medium[1] += 1 }), ("campaign", { $0.campaign[1] += 1 }), ("country", { $0.country[1] += 1 }),
+            ("region", { $0.region[1] += 1 }), ("gender", { $0.gender[1] += 1 }), ("ageBand", { $0.ageBand[1] += 1 }),
+            ("consent", { $0.consent[1] += 1 }), ("engagementMs", { $0.engagementMs[1] += 1 }), ("scrollPct", { $0.scrollPct[1] = 7 }),
+            ("searched", { $0.searched[1].toggle() }),
+        ]
+        for (name, change) in changes {
+            var t = base
+            change(&t)
+            #expect(!t.isRepeat(1, of: 0), "a different \(name) is another event")
+        }
+        // A column added to EventTable must be compared, and named here.
+        let columns = Mirror(reflecting: base).children.filter { $0.value is [Any] }  // the arrays (caches are dictionaries)
+        #expect(changes.count == EventTable.columnKeyPaths.count)
+        #expect(columns.count == changes.count, "columns: \(columns.compactMap(\.label))")
+    }
+
     @Test func configurableTimeout() throws {
         let (_, s) = try sessions([T.event("v", "2026-09-01T10:00:00Z"), T.event("v", "2026-09-01T10:20:00Z")]) { $0.inactivityTimeoutMinutes = 10 }
         #expect(s.count == 2)
