@@ -70,6 +70,7 @@ struct AudienceCommand: ParsableCommand {
             }
         }
         let book = try playbook.map { try ContentPlaybook.load(path: $0) }
+        if labels == nil { Console.warnUnreachable(book, model: classifier) }
         let layout = try FeatureLayout(spec: spec)
         var sessions = AudienceSession.build(data: data, taxonomy: layout.taxonomy, segments: matrix.segments, intents: perSession, probabilities: probabilities,
                                              timeoutMinutes: spec.sessionizer.inactivityTimeoutMinutes)

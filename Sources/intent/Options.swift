@@ -144,6 +144,12 @@ enum Console {
         FileHandle.standardError.write(Data("warning: \(text)\n".utf8))
     }
 
+    /// Warns of playbook rules this model can never reach (see `ContentPlaybook.unreachableRules`).
+    static func warnUnreachable(_ book: ContentPlaybook?, model: any Classifier) {
+        guard let book, let spec = model.featureSpec, let layout = try? FeatureLayout(spec: spec) else { return }
+        for line in book.unreachableRules(intents: model.classes, topics: layout.taxonomy.topics) { warn("playbook \(line): it never applies") }
+    }
+
     /// What a verb wrote, on standard output; on standard error when the output
     /// itself went to standard output (`--out -`), so it is not mixed in.
     static func wrote(_ text: String, to out: String) {

@@ -103,10 +103,12 @@ struct ScoreCommand: ParsableCommand {
         let started = DispatchTime.now()
         var read = EventReader.Summary()
         var summary = StreamingScorer.Summary()
+        var warned = false
         func pass(_ w: AtomicFile.Writer, sorted: Bool) throws {
             read = EventReader.Summary()
             let (r, s) = try StreamingScorer.pass(paths: input.events, reader: reader, sorted: sorted, progress: Progress(label: "scoring", quiet: output.quiet)) {
                 let classifier = try loading.value()
+                if !warned { warned = true; Console.warnUnreachable(book, model: classifier) }  // once, not again on a sorted second pass
                 return try StreamingScorer(model: classifier, writer: ScoreWriter(out: w, format: format, level: lvl, classes: classifier.classes,
                                                                                   details: reasons > 0 || book != nil), options: o)
             }

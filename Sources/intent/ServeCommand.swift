@@ -63,6 +63,7 @@ struct ServeCommand: AsyncParsableCommand {
         hangup.setEventHandler { holder.reload() }
         hangup.resume()
         let app = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "visitintent"), logger: logger)
+        Console.warnUnreachable(settings.playbook, model: holder.model.classifier)
         let onLoops = await EventLoopExecutor.isActive()
         if !onLoops { logger.warning("tasks run on the default concurrency pool, not NIO's event loops: each request hops threads (more CPU, a higher p99)") }
         logger.info("serving", metadata: ["model": "\(holder.model.version)", "kind": "\(holder.model.classifier.kind)", "address": "\(host):\(port)",

@@ -3,8 +3,9 @@
 /// session's topic and reading times agree wherever they are shown.
 ///
 /// Its `engagement_ms` when given; else the time to the next page view or, for
-/// the last page, to the session's last event, capped at the inactivity
-/// timeout. In a session cut to a prefix, the last kept page's engagement is not
+/// the last page, to the session's last event; either capped at the inactivity
+/// timeout (a page read longer would have ended the session, and an absurd
+/// `engagement_ms` in an export made a 25-day dwell). In a session cut to a prefix, the last kept page's engagement is not
 /// known yet (GA4 reports it when the page is left), so it takes the time instead.
 enum PageDwell {
     /// Milliseconds (≥ 0) of the page view at `index` of `list`, a session's
@@ -22,7 +23,7 @@ enum PageDwell {
             k = list.index(after: k)
         }
         let engagement = events.engagementMs[e]
-        if engagement >= 0 && !(truncated && next == nil) { return Int64(engagement) }
+        if engagement >= 0 && !(truncated && next == nil) { return min(Int64(engagement), timeoutMs) }
         return max(0, min((next ?? lastTime) - events.time[e], timeoutMs))
     }
 }

@@ -28,6 +28,22 @@ public struct ContentPlaybook: Sendable, Equatable {
         public var description: String { "\(file): \(detail)" }
     }
 
+    /// Rules that can never match this model: an intent it does not predict or a
+    /// topic its taxonomy does not have ("Booking" for "booking", a topic from
+    /// another site). Such a rule is silently passed over at every score, so the
+    /// verbs warn of it once, at load. Each entry names the rule (1-based) and why.
+    public func unreachableRules(intents: [String], topics: [String]) -> [String] {
+        rules.enumerated().compactMap { i, r in
+            if let intent = r.intent, !intents.contains(intent) {
+                return "rule \(i + 1): intent '\(intent)' is not one the model predicts (\(intents.joined(separator: ", ")))"
+            }
+            if let topic = r.topic, !topics.contains(topic) {
+                return "rule \(i + 1): topic '\(topic)' is not one of the model's taxonomy (\(topics.joined(separator: ", ")))"
+            }
+            return nil
+        }
+    }
+
     /// The first rule that matches, if any.
     public func content(intent: String, topic: String?, stage: Stage) -> Rule? {
         rules.first { r in

@@ -74,6 +74,15 @@ import VisitIntentTestSupport
         #expect(value(m, "channel:organic_search", row: v2) == 1 && value(m, "channel:direct", row: v2) == 0)
     }
 
+    /// A given engagement is capped at the session timeout like a measured dwell:
+    /// an export's `engagement_ms` of 9.2e18 had made a 2,147,483 s dwell.
+    @Test func anAbsurdEngagementIsCappedAtTheTimeout() throws {
+        let journey = Self.journey.map { $0.replacingOccurrences(of: "\"engagement_ms\":45000", with: "\"engagement_ms\":2000000000") }
+        let m = try extract(journey)
+        #expect(value(m, "dwell_max_s") == 1800)  // 30 minutes
+        #expect(value(m, "kind_dwell_s:procedure") == 1800)
+    }
+
     @Test func handMadeJourneyHasHandComputedFeatures() throws {
         let m = try extract(Self.journey)
         let v = { (name: String) in self.value(m, name) }
