@@ -11,8 +11,8 @@ import LinearAlgebra
 ///
 /// Dwell on a page view is `PageDwell`'s: its `engagement_ms` when given;
 /// otherwise the time to the next page view or, for the last page, to the
-/// session's last event (capped at the inactivity timeout). Sessions are independent, so rows are
-/// filled in parallel; each row is computed by one thread in a fixed order,
+/// session's last event (capped at the inactivity timeout). Sessions are
+/// independent, so rows are filled in parallel; each row is computed by one thread in a fixed order,
 /// so the result does not depend on the number of threads.
 public struct FeatureExtractor: Sendable {
     public let spec: FeatureSpec

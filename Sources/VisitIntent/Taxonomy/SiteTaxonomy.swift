@@ -88,6 +88,13 @@ public struct SiteTaxonomy: Sendable {
         }
     }
 
+    /// A topic or kind name as a column name can hold it: one non-empty value, no ':' or ','.
+    static func isPlainName(_ v: Any) -> Bool {
+        if v is [Any] || v is [String: Any] || v is NSNull { return false }
+        let s = "\(v)"
+        return !s.isEmpty && !s.contains(":") && !s.contains(",")
+    }
+
     public static func parse(yaml: String, file: String = "<taxonomy>") throws -> SiteTaxonomy {
         let root: Any?
         do { root = try YAMLDocument.load(yaml) } catch let f as YAMLDocument.Failure { throw Failure(file: file, detail: f.detail) }
@@ -109,9 +116,8 @@ public struct SiteTaxonomy: Sendable {
             func scalar(_ key: String) throws -> String? {
                 guard let v = r[key] else { return nil }
                 if v is [Any] || v is [String: Any] || v is NSNull { throw Failure(file: file, detail: "rule \(i + 1): '\(key)' must be a single name") }
-                let s = "\(v)"
-                guard !s.isEmpty, !s.contains(":"), !s.contains(",") else { throw Failure(file: file, detail: "rule \(i + 1): '\(key)' must be a plain name without ':' or ','") }
-                return s
+                guard isPlainName(v) else { throw Failure(file: file, detail: "rule \(i + 1): '\(key)' must be a plain name without ':' or ','") }
+                return "\(v)"
             }
             let topic = try scalar("topic")
             let kind = try scalar("kind")
@@ -136,11 +142,8 @@ public struct SiteTaxonomy: Sendable {
             if let unknown = f.keys.sorted().first(where: { !["topic", "kind"].contains($0) }) {
                 throw Failure(file: file, detail: "fallback: unknown key '\(unknown)' (expected topic and/or kind)")
             }
-            for (key, v) in f {
-                let s = "\(v)"
-                if v is [Any] || v is [String: Any] || v is NSNull || s.isEmpty || s.contains(":") || s.contains(",") {
-                    throw Failure(file: file, detail: "fallback: '\(key)' must be a plain name without ':' or ','")
-                }
+            for (key, v) in f where !isPlainName(v) {
+                throw Failure(file: file, detail: "fallback: '\(key)' must be a plain name without ':' or ','")
             }
             fallback = f
         }
